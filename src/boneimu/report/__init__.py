@@ -1,0 +1,1 @@
+"""boneimu.report"""
