@@ -7,13 +7,16 @@ Data flow: ``io`` (readers -> :class:`Recording`) -> ``signal`` (pure array DSP)
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 __version__ = "0.1.0"
 
-from boneimu.errors import BoneimuError, RecordingError  # noqa: E402
-from boneimu.recording import Recording, RecordingMeta  # noqa: E402
+from boneimu.errors import BoneimuError, RecordingError
+from boneimu.recording import Recording, RecordingMeta
 
 
-def read_recording(path, **options):  # type: ignore[no-untyped-def]
+def read_recording(path: str | Path, **options: Any) -> Recording:
     """Read any supported recording (see :func:`boneimu.io.read_recording`)."""
     from boneimu.io import read_recording as _read
 

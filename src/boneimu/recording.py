@@ -13,6 +13,7 @@ Sample indices are 0-based; intervals are half-open [start, end).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
@@ -38,8 +39,10 @@ class Gap(BaseModel):
     """An interval with no samples, longer than the recording's gap limit."""
 
     model_config = ConfigDict(extra="forbid")
-    start_s: float = Field(description="time of the last sample before the gap, s from first sample")
-    end_s: float = Field(description="time of the first sample after the gap, s from first sample")
+    start_s: float = Field(
+        description="last sample before the gap, s from first sample"
+    )
+    end_s: float = Field(description="first sample after the gap, s from first sample")
     after_index: int = Field(description="index of the last sample before the gap")
 
     @property
@@ -137,7 +140,7 @@ class Recording:
         """Contiguous runs of samples between gaps, as index slices."""
         cuts = [g.after_index + 1 for g in self.meta.gaps]
         bounds = [0, *cuts, self.n_samples]
-        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+        return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
     def with_meta(self, **changes: object) -> Recording:
         """A copy with metadata fields changed (arrays shared)."""

@@ -109,7 +109,7 @@ class RecordingSummary(_Model):
 
 
 class AnalysisResult(_Model):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     recording: RecordingSummary
     sets: list[SetResult] = Field(default_factory=list)
     balance: list[BalanceResult] = Field(default_factory=list)

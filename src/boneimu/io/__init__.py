@@ -65,12 +65,12 @@ def read_recording(path: str | Path, *, fmt: str | None = None, **options: Any) 
     if not p.exists():
         raise CorruptFileError(p, "no such file or directory")
     if fmt == "generic_csv" or (fmt is None and options):
-        from boneimu.io import generic_csv
-
-        return generic_csv.read(p, **options)
+        generic_csv = importlib.import_module("boneimu.io.generic_csv")
+        rec: Recording = generic_csv.read(p, **options)
+        return rec
     if fmt is not None:
         for mod in _readers():
-            if mod.FORMAT == fmt:
+            if fmt == mod.FORMAT:
                 return mod.read(p)
         raise UnsupportedFormatError(p, f"unknown format {fmt!r}; known: {reader_formats()}")
     return _pick(probe_path(p)).read(p)

@@ -43,8 +43,9 @@ def open_zip(path: str | Path) -> zipfile.ZipFile:
     if total > MAX_TOTAL_UNCOMPRESSED_BYTES:
         zf.close()
         raise UnsafeArchiveError(
-            path, f"zip expands to {total / 1024**3:.1f} GiB (limit "
-            f"{MAX_TOTAL_UNCOMPRESSED_BYTES / 1024**3:.0f} GiB); refusing to read"
+            path,
+            f"zip expands to {total / 1024**3:.1f} GiB (limit "
+            f"{MAX_TOTAL_UNCOMPRESSED_BYTES / 1024**3:.0f} GiB); refusing to read",
         )
     return zf
 

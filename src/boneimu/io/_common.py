@@ -39,7 +39,7 @@ def _clean_stream(
     nan_rows = np.isnan(values).any(axis=1)
     n_nan = int(nan_rows.sum())
     if n_nan:
-        if n_nan == len(nan_rows):
+        if n_nan == int(nan_rows.shape[0]):
             raise CorruptFileError(path, f"{name}: every row has a missing (NaN) value")
         warnings.append(f"{name}: dropped {n_nan} row(s) with missing (NaN) values")
         time_ns, values = time_ns[~nan_rows], values[~nan_rows]
@@ -155,9 +155,9 @@ def finish_recording(
         warnings=warnings,
         n_duplicates_dropped=n_dup,
         n_invalid_rows_dropped=n_nan,
-        gyro_rate_hz=gyro_rate_hz if gyro_rate_hz else (
-            stats.measured_rate_hz if gyro is not None else None
-        ),
+        gyro_rate_hz=gyro_rate_hz
+        if gyro_rate_hz
+        else (stats.measured_rate_hz if gyro is not None else None),
         **meta_fields,
     )
     return Recording(time_ns=t, acc_m_s2=acc, meta=meta, gyro_rad_s=gyro, baro=baro)

@@ -11,7 +11,9 @@ from numpy.typing import NDArray
 from scipy import signal as sps
 
 
-def _sos(order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str):  # type: ignore[no-untyped-def]
+def _sos(
+    order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str
+) -> NDArray[np.float64]:
     nyq = fs_hz / 2.0
     if np.any(np.asarray(cutoff_hz) >= nyq):
         raise ValueError(f"cutoff {cutoff_hz} Hz must be below Nyquist ({nyq:g} Hz)")
@@ -20,10 +22,10 @@ def _sos(order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype
 
 def _filtfilt(sos: NDArray[np.float64], x: NDArray[np.floating], axis: int) -> NDArray[np.float64]:
     x = np.asarray(x, dtype=np.float64)
-    n = x.shape[axis]
+    n = int(x.shape[axis])
     padlen = min(3 * (2 * len(sos) + 1), max(n - 1, 0))
     if n < 2:
-        return x.copy()
+        return np.array(x, dtype=np.float64)
     return np.asarray(sps.sosfiltfilt(sos, x, axis=axis, padlen=padlen))
 
 
