@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,38 @@ def finish_recording(
         **meta_fields,
     )
     return Recording(time_ns=t, acc_m_s2=acc, meta=meta, gyro_rad_s=gyro, baro=baro)
+
+
+def finish_recording_gyro_rows(
+    path: str | Path | None,
+    *,
+    time_ns: NDArray[np.int64],
+    acc_m_s2: NDArray[np.float64],
+    gyro_rad_s: NDArray[np.float64] | None,
+    source_format: str,
+    **meta_fields: Any,
+) -> Recording:
+    """``finish_recording`` for a gyroscope stored on the accelerometer's rows.
+
+    Unlike ``finish_recording(gyro_rad_s=...)``, a NaN in the gyroscope alone does not drop
+    the row: it stays a NaN gyroscope row (the canonical "gyro gap" mark), so a recording
+    written by boneimu reads back bit-exact.
+    """
+    rec = finish_recording(
+        path, time_ns=time_ns, acc_m_s2=acc_m_s2, source_format=source_format, **meta_fields
+    )
+    if gyro_rad_s is None:
+        return rec
+    gyro = np.asarray(gyro_rad_s, dtype=np.float64)
+    if np.isinf(gyro).any():
+        row = int(np.flatnonzero(np.isinf(gyro).any(axis=1))[0])
+        raise CorruptFileError(path, f"gyroscope: infinite value in data row {row + 1}")
+    # the same rows finish_recording kept: not-NaN accelerometer, first of equal timestamps
+    keep = ~np.isnan(np.asarray(acc_m_s2, dtype=np.float64)).any(axis=1)
+    t_kept = time_ns[keep]
+    gyro = gyro[keep]
+    first = np.concatenate([[True], np.diff(t_kept) != 0])
+    gyro = np.ascontiguousarray(gyro[first])
+    assert gyro.shape[0] == rec.n_samples
+    meta = rec.meta.model_copy(update={"gyro_rate_hz": rec.meta.measured_rate_hz})
+    return replace(rec, gyro_rad_s=gyro, meta=meta)
