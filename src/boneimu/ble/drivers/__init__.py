@@ -1,0 +1,1 @@
+"""Device drivers written against the BleakClient-shaped seam (boneimu.ble.client)."""

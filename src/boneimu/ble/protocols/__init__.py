@@ -1,0 +1,1 @@
+"""Pure byte decoders for the BLE sensors boneimu speaks (no I/O)."""
