@@ -1,0 +1,167 @@
+"""The week report page: the pillar dashboard, the loading dose and its trend, safety checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from boneimu.dose.week import ExerciseWeek, PillarWeek, WeekReport
+from boneimu.report import html as h
+from boneimu.report.document import Report, Step, build_figures
+from boneimu.report.week_figures import dose_figure, pillar_figure
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_MARKS = {
+    "full": ("\u25cf", "full dose"),
+    "part": ("\u25d0", "part dose"),
+    "none": ("\u25cb", "nothing"),
+}
+STATUS_TEXT = {
+    "met": "\u2714 met",
+    "partial": "\u25d0 partial",
+    "missed": "\u2716 missed",
+    "n/a": "\u2013 n/a",
+}
+
+
+def _badge(status: str) -> str:
+    cls = "na" if status == "n/a" else status
+    return f'<span class="badge status-{cls}">{h.esc(STATUS_TEXT[status])}</span>'
+
+
+def _days(e: ExerciseWeek) -> str:
+    marks = "".join(
+        f'<span title="{d}: {DAY_MARKS[s][1]}" aria-hidden="true">{DAY_MARKS[s][0]}</span>'
+        for d, s in zip(DAY_NAMES, e.days, strict=True)
+    )
+    spoken = ", ".join(f"{d} {DAY_MARKS[s][1]}" for d, s in zip(DAY_NAMES, e.days, strict=True))
+    return f'<span class="days">{marks}</span><span class="sr-only">{h.esc(spoken)}</span>'
+
+
+def _done(e: ExerciseWeek) -> str:
+    parts = [f"{e.full_days}/{e.per_week_min} days"]
+    if e.part_days:
+        parts.append(f"+{e.part_days} part")
+    if e.reps:
+        parts.append(f"{e.reps} reps")
+    if e.minutes:
+        parts.append(f"{e.minutes:.0f} min")
+    if e.flights:
+        parts.append(f"{e.flights:.1f} flights")
+    return ", ".join(parts)
+
+
+def _pillar(p: PillarWeek) -> str:
+    need = (
+        f"{p.days_with_work} of {p.days_per_week_min}+ days with work"
+        if p.days_per_week_min
+        else f"{p.days_with_work} day(s) with work"
+    )
+    rows = [
+        [
+            h.esc(e.title) + (f'<br><span class="legend">{h.esc(e.note)}</span>' if e.note else ""),
+            h.esc(e.target),
+            _days(e),
+            h.esc(_done(e)),
+            _badge(e.status),
+        ]
+        for e in p.exercises
+    ]
+    table = h.table(
+        f"pillar-{p.id}-table",
+        f"{p.title}: exercises",
+        ["Exercise", "Target", "Mon-Sun", "Done", "Status"],
+        rows,
+        raw=True,
+        caption_visible=False,
+    )
+    return (
+        f'<div class="pillar" id="pillar-{h.esc(p.id)}"><h3><span>{h.esc(p.title)}</span>'
+        f'<span>{_badge(p.status)} <span class="legend">{h.esc(need)}</span></span></h3>'
+        f"{table}</div>"
+    )
+
+
+def _summary(report: WeekReport) -> str:
+    d = report.dose
+    n = {s: sum(1 for p in report.pillars if p.status == s) for s in STATUS_TEXT}
+    trend = "-" if d.trend_pct is None else f"{d.trend_pct:+.0f}%"
+    items = [
+        h.card(
+            "Pillars met",
+            f"{n['met']} of {len(report.pillars)}",
+            f"{n['partial']} partial, {n['missed']} missed",
+        ),
+        h.card("Osteogenic index", f"{d.osteogenic_index:.1f}", "this week's loading dose"),
+        h.card("Trend", trend, "vs mean of previous 4 weeks"),
+        h.card("Impacts", str(d.n_impacts), f"{d.n_recordings} recording(s)"),
+        h.card(
+            "Peak impact",
+            "-" if d.peak_acc_g is None else f"{d.peak_acc_g:.1f} g",
+            "resultant incl. gravity",
+        ),
+        h.card(
+            "Safety notes", str(len(report.warnings)), "see below" if report.warnings else "none"
+        ),
+    ]
+    return h.cards(items, "summary")
+
+
+def _warnings(report: WeekReport) -> str:
+    if not report.warnings:
+        return (
+            '<section id="warnings" class="ok-note"><p>&#10004; No safety or progression '
+            "warnings this week.</p></section>"
+        )
+    items = "".join(
+        f"<li><strong>{h.esc(w.code.replace('_', ' '))}:</strong> {h.esc(w.message)}</li>"
+        for w in report.warnings
+    )
+    return (
+        '<section class="callout" id="warnings" role="note">'
+        f"<h2>&#9888; Safety and progression ({len(report.warnings)})</h2><ul>{items}</ul>"
+        "</section>"
+    )
+
+
+def week_report_page(
+    report: WeekReport, *, progress: Callable[[str], None] | None = None
+) -> Report:
+    """Build the week report page for ``report`` (from :func:`boneimu.dose.week.week_report`)."""
+    steps: list[Step] = [
+        ("program progress", lambda: pillar_figure(report)),
+        ("loading dose", lambda: dose_figure(report)),
+    ]
+    figs = build_figures(steps, progress)
+    byid = {f.fig_id: f for f in figs}
+    legend = (
+        '<p class="legend" id="day-legend">Days: \u25cf full dose, \u25d0 part dose, '
+        "\u25cb nothing. Status: \u2714 met (target days reached), \u25d0 partial (some done), "
+        "\u2716 missed (nothing logged), \u2013 n/a (not advised for this profile).</p>"
+    )
+    body = [
+        _summary(report),
+        _warnings(report),
+        h.section(
+            "dashboard",
+            "Program pillars",
+            legend + h.figure(byid["fig-pillars"]) + "".join(_pillar(p) for p in report.pillars),
+            f"Program {report.program} (revision {report.program_revision}).",
+        ),
+        h.section(
+            "dose",
+            "Loading dose and trend",
+            h.figure(byid["fig-dose"]),
+            "The osteogenic index sums the week's impacts, weighting higher ones more; "
+            "build it up gradually: the checks above warn when it jumps.",
+        ),
+    ]
+    subtitle = (
+        f"{report.profile} - week {report.week} "
+        f"({report.start:%a %d %b} to {report.end:%a %d %b %Y})"
+    )
+    notes = [
+        "Met / partial / missed compare the days you logged the full dose with the program's "
+        "weekly target. Warnings come from the program's safety and progression checks.",
+    ]
+    page = h.page(f"Week report {report.week}", subtitle, "".join(body), notes)
+    return Report(html=page, figures=figs)
