@@ -90,13 +90,23 @@ def script_bob(db: DoseLog) -> None:
     manual(db, "bob", day(3), "band_row", sets=3, reps=12, load_kg=5)
 
 
+def script_cy(db: DoseLog) -> None:
+    """Balance holds the analysis could not place (unknown, two-leg) plus single-leg holds."""
+    db.add_profile(ProfileIn(name="cy", body_mass_kg=70))
+    for i in (0, 2, 4):
+        rec(db, "cy", day(i), balance=[("unknown", 31.3)] * 3 + [("two_leg", 40.0)])
+    rec(db, "cy", day(1), balance=[("single_leg", 12.25)] * 2)
+    rec(db, "cy", day(5), sets=[("heel_drop", 12, 3.16694, 0)] * 2)
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WeekReport]:
     with DoseLog(tmp_path_factory.mktemp("week") / "dose.sqlite3") as db:
         script_ann(db)
         script_bob(db)
+        script_cy(db)
         program = load_program()
-        return {who: week_report(db, who, W47, program) for who in ("ann", "bob")}
+        return {who: week_report(db, who, W47, program) for who in ("ann", "bob", "cy")}
 
 
 def table(r: WeekReport) -> dict[str, str]:
@@ -187,7 +197,7 @@ def test_dose_and_trend(reports: dict[str, WeekReport]) -> None:
     ]
     text = render_week(reports["bob"])
     assert "avoid hops" in text and "mini_hops" in text
-    assert "1.1-4 g: 0, >=4 g: 10" in text
+    assert "1.1-4.0 g: 0, >=4.0 g: 10" in text
 
 
 def test_cleared_profile_gets_no_hop_warning(db: DoseLog) -> None:

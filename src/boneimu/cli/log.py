@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from boneimu.dose.fmt import fmt, plural
 from boneimu.dose.models import ManualEntry, ProfileIn
 from boneimu.dose.program import Program, load_program
 from boneimu.dose.store import DB_ENV, DoseLog, content_hash
@@ -128,8 +129,8 @@ def profile_ls(ctx: click.Context, as_json: bool) -> None:
             for f in ("osteopenia", "osteoporosis", "vertebral_fracture", "medical_clearance")
             if getattr(p, f)
         ]
-        mass = f"{p.body_mass_kg:g} kg" if p.body_mass_kg else "mass ?"
-        click.echo(f"{p.name:<16} {mass:<9} program={p.program} {' '.join(flags)}")
+        mass = fmt(p.body_mass_kg, "kg") if p.body_mass_kg else "mass ?"
+        click.echo(f"{p.name:<16} {mass:<9} program={p.program} {' '.join(flags)}".rstrip())
 
 
 # -- sessions ---------------------------------------------------------------------------------
@@ -251,11 +252,13 @@ def ls(
     for r in rows:
         what = r.exercise if r.kind == "manual" else Path(r.source_path or "?").name
         dose = (
-            f"{r.n_impacts} impacts, OI {r.osteogenic_index:.1f}" if r.kind == "recording" else ""
+            f"{plural(r.n_impacts, 'impact')}, OI {fmt(r.osteogenic_index, 'index')}"
+            if r.kind == "recording"
+            else ""
         )
         click.echo(
             f"{r.id:>5} {r.date} {r.profile:<12} {r.kind:<9} {what:<24} "
-            f"{r.n_sets} sets {r.n_reps} reps {dose}".rstrip()
+            f"{plural(r.n_sets, 'set')} {plural(r.n_reps, 'rep')} {dose}".rstrip()
         )
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from boneimu.dose.fmt import Unit, fmt, plural
 from boneimu.dose.models import Profile
 from boneimu.dose.program import Program
 from boneimu.dose.store import DoseLog
@@ -47,15 +48,15 @@ def check_increase(weeks: list[WeekData], program: Program) -> list[CheckWarning
     this, prev = weeks[0], weeks[1]
     limit = program.checks.max_weekly_increase_pct
     out: list[CheckWarning] = []
-    pairs: list[tuple[CheckCode, str, float | None, float | None, str]] = [
-        ("volume_increase", "reps", this.total_reps, prev.total_reps, ""),
-        ("volume_increase", "impacts", this.n_impacts, prev.n_impacts, ""),
+    pairs: list[tuple[CheckCode, str, float | None, float | None, Unit]] = [
+        ("volume_increase", "reps", this.total_reps, prev.total_reps, "count"),
+        ("volume_increase", "impacts", this.n_impacts, prev.n_impacts, "count"),
         (
             "intensity_increase",
             "mean impact peak",
             this.mean_impact_peak_g,
             prev.mean_impact_peak_g,
-            " g",
+            "g",
         ),
     ]
     for ex in sorted(this.max_load_kg):
@@ -65,7 +66,7 @@ def check_increase(weeks: list[WeekData], program: Program) -> list[CheckWarning
                 f"{ex} load",
                 this.max_load_kg[ex],
                 prev.max_load_kg.get(ex),
-                " kg",
+                "kg",
             )
         )
     for code, what, new, old, unit in pairs:
@@ -77,9 +78,10 @@ def check_increase(weeks: list[WeekData], program: Program) -> list[CheckWarning
                 CheckWarning(
                     code=code,
                     message=(
-                        f"weekly {what} up {pct:.0f}% ({new:g}{unit} in {this.label} vs "
-                        f"{old:g}{unit} in {prev.label}); change volume or intensity by no "
-                        f"more than {limit:g}% a week"
+                        f"weekly {what} up {fmt(pct, '%', distinct_from=limit)} "
+                        f"({fmt(new, unit, distinct_from=old)} in {this.label} vs "
+                        f"{fmt(old, unit, distinct_from=new)} in {prev.label}); change volume "
+                        f"or intensity by no more than {fmt(limit, '%')} a week"
                     ),
                     numbers={
                         "metric": what,
@@ -113,9 +115,11 @@ def check_load_and_reps(log: DoseLog, profile: Profile, week: WeekData) -> list[
                 CheckWarning(
                     code="load_and_reps_increased",
                     message=(
-                        f"{ex} on {r['date']}: load {prev[1]:g} -> {load:g} kg AND reps "
-                        f"{prev[2]:g} -> {reps:g} per set vs {prev[0]}; increase either "
-                        "weight or repetitions, never both at once"
+                        f"{ex} on {r['date']}: load {fmt(prev[1], 'kg', distinct_from=load)} "
+                        f"-> {fmt(load, 'kg', distinct_from=prev[1])} AND reps per set "
+                        f"{fmt(prev[2], 'per_set', distinct_from=reps)} -> "
+                        f"{fmt(reps, 'per_set', distinct_from=prev[2])} vs {prev[0]}; "
+                        "increase either weight or repetitions, never both at once"
                     ),
                     numbers={
                         "exercise": ex,
@@ -148,8 +152,9 @@ def check_high_impact(profile: Profile, week: WeekData, program: Program) -> lis
         CheckWarning(
             code="high_impact_contraindicated",
             message=(
-                f"{week.hop_sets} hop set(s) and {week.high_impacts} impact(s) >= {g:g} g "
-                f"logged in {week.label}, but {profile.name} {' and '.join(reasons)}: "
+                f"{plural(week.hop_sets, 'hop set')} and {plural(week.high_impacts, 'impact')} "
+                f"at or above {fmt(g, 'g')} logged in {week.label}, but {profile.name} "
+                f"{' and '.join(reasons)}: "
                 "avoid hops and high-impact work until a clinician clears it"
             ),
             numbers={
@@ -172,13 +177,15 @@ def check_flagged_reps(week: WeekData, program: Program) -> list[CheckWarning]:
         if n < c.flagged_rep_min_reps:
             continue
         share = flagged / n
+        limit_pct = c.flagged_rep_share_max * 100
         if share > c.flagged_rep_share_max:
             out.append(
                 CheckWarning(
                     code="flagged_reps",
                     message=(
-                        f"{ex}: {flagged} of {n} reps ({share:.0%}) rushed or jerky in "
-                        f"{week.label} (limit {c.flagged_rep_share_max:.0%}); slow, controlled "
+                        f"{ex}: {flagged} of {plural(n, 'rep')} "
+                        f"({fmt(share * 100, '%', distinct_from=limit_pct)}) rushed or jerky "
+                        f"in {week.label} (limit {fmt(limit_pct, '%')}); slow, controlled "
                         "reps: jerky or rushed movement puts shear on brittle bone"
                     ),
                     numbers={
@@ -204,8 +211,8 @@ def check_balance(week: WeekData, program: Program) -> list[CheckWarning]:
                 CheckWarning(
                     code="balance_missed",
                     message=(
-                        f"balance work on {days} day(s) in {week.label}; the program asks for "
-                        f"at least {p.days_per_week_min} (falls break more bones than low "
+                        f"balance work on {plural(days, 'day')} in {week.label}; the program "
+                        f"asks for at least {p.days_per_week_min} (falls break more bones than low "
                         "density alone)"
                     ),
                     numbers={"days": days, "days_min": p.days_per_week_min},
@@ -229,13 +236,16 @@ def check_overload(weeks: list[WeekData], program: Program) -> list[CheckWarning
     habitual = statistics.median(w.osteogenic_index for w in weeks[c.no_overload_weeks : need])
     if habitual <= 0 or any(w.osteogenic_index > habitual for w in recent):
         return []
-    values = ", ".join(f"{w.label} {w.osteogenic_index:.1f}" for w in reversed(recent))
+    values = ", ".join(
+        f"{w.label} {fmt(w.osteogenic_index, 'index', distinct_from=habitual)}"
+        for w in reversed(recent)
+    )
     return [
         CheckWarning(
             code="no_progressive_overload",
             message=(
                 f"impact dose not above the habitual level for {len(recent)} weeks in a row "
-                f"(osteogenic index {values}; habitual {habitual:.1f} = median of the "
+                f"(osteogenic index {values}; habitual {fmt(habitual, 'index')} = median of the "
                 f"{c.habitual_weeks} weeks before): bone adapts only to loads above habitual"
             ),
             numbers={

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from boneimu.dose.fmt import fmt
 from boneimu.errors import ConfigError
 
 PROGRAM_SCHEMA: Literal["boneimu.program"] = "boneimu.program"
@@ -63,13 +64,13 @@ class Dose(_Model):
             top = f"-{self.reps_max}" if self.reps_max and self.reps_max != self.reps_min else ""
             parts.append(f"{self.sets}x{self.reps_min}{top} reps{side}")
         if self.seconds_min:
-            parts.append(f"{self.sets}x{self.seconds_min:g} s{side}")
+            parts.append(f"{self.sets}x{fmt(self.seconds_min, 'number')} s{side}")
         if self.flights_min:
-            top = f"-{self.flights_max:g}" if self.flights_max else ""
-            parts.append(f"{self.flights_min:g}{top} flights")
+            top = f"-{fmt(self.flights_max, 'number')}" if self.flights_max else ""
+            parts.append(f"{fmt(self.flights_min, 'number')}{top} flights")
         if self.minutes_min:
-            top = f"-{self.minutes_max:g}" if self.minutes_max else ""
-            parts.append(f"{self.minutes_min:g}{top} min")
+            top = f"-{fmt(self.minutes_max, 'number')}" if self.minutes_max else ""
+            parts.append(f"{fmt(self.minutes_min, 'number')}{top} min")
         return " or ".join(parts)
 
 

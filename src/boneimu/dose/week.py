@@ -11,19 +11,26 @@ Status of an exercise in a week (``per_week_min`` = target days):
 A pillar with ``days_per_week_min`` is met / partial / missed when the days with any of its
 work are >= that / 1 or more / 0; a pillar without it aggregates its applicable exercises
 (met when all are met, missed when all are missed, else partial).
+
+Recorded work that counts toward a pillar's days (its ``recorded_as`` patterns, e.g.
+``balance:*``) but is none of its exercises - a balance hold whose stance was not identified,
+a two-leg hold - is listed as an :class:`OtherWork` row of that pillar, so every day the
+pillar counts is visible in some row of the table.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from datetime import date as Date
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from boneimu.dose.checks import CheckWarning, run_checks
+from boneimu.dose.fmt import fmt, plural
 from boneimu.dose.models import Profile
-from boneimu.dose.program import Dose, Program, ProgramExercise
+from boneimu.dose.program import Dose, Pillar, Program, ProgramExercise
 from boneimu.dose.store import DoseLog
 from boneimu.dose.weekdata import DayWork, WeekData, gather_week, week_label
 
@@ -52,6 +59,20 @@ class ExerciseWeek(_Model):
     note: str | None = None
 
 
+class OtherWork(_Model):
+    """Recorded work counted toward a pillar's days that matches none of its exercises."""
+
+    key: str = Field(description="what the analysis reported, e.g. balance:unknown")
+    title: str
+    days: list[bool]
+    n_days: int
+    sets: int = Field(description="sets, or holds for balance:*")
+    reps: int
+    seconds: float = Field(description="total time of its sets or holds")
+    minutes: float
+    flights: float
+
+
 class PillarWeek(_Model):
     id: str
     title: str
@@ -59,6 +80,7 @@ class PillarWeek(_Model):
     days_with_work: int
     days_per_week_min: int | None
     exercises: list[ExerciseWeek]
+    other_work: list[OtherWork] = Field(default_factory=list)
 
 
 class LoadingDose(_Model):
@@ -68,6 +90,9 @@ class LoadingDose(_Model):
     peak_acc_g: float | None
     impact_bins: list[dict[str, float | int | None]]
     previous_weeks: dict[str, float]
+    previous_weeks_recorded: int | None = Field(
+        None, description="of the previous weeks, how many had recordings"
+    )
     previous_mean_osteogenic_index: float | None
     trend_pct: float | None
 
@@ -142,6 +167,46 @@ def _exercise_week(ex: ProgramExercise, wd: WeekData, profile: Profile) -> Exerc
     )
 
 
+_KIND_TITLE = {"balance": "Balance hold", "walk": "Walking", "set": "Set"}
+_STANCE_TITLE = {
+    "unknown": "stance not identified",
+    "two_leg": "two-leg stance",
+    "tandem": "tandem stance",
+    "single_leg": "single-leg stance",
+}
+
+
+def other_title(key: str) -> str:
+    """``balance:unknown`` -> ``Balance hold (stance not identified)``."""
+    kind, _, what = key.partition(":")
+    detail = _STANCE_TITLE.get(what) if kind == "balance" else None
+    return f"{_KIND_TITLE.get(kind, kind)} ({detail or what.replace('_', ' ')})"
+
+
+def _other_work(p: Pillar, wd: WeekData) -> list[OtherWork]:
+    days = [wd.monday + timedelta(days=i) for i in range(7)]
+    rows = []
+    for key in sorted(wd.other):
+        if not any(fnmatch.fnmatchcase(key, pat) for pat in p.recorded_as):
+            continue
+        by_day = wd.other[key]
+        marks = [d in by_day and not by_day[d].empty for d in days]
+        rows.append(
+            OtherWork(
+                key=key,
+                title=other_title(key),
+                days=marks,
+                n_days=sum(marks),
+                sets=sum(len(w.sets) for w in by_day.values()),
+                reps=sum(r or 0 for w in by_day.values() for r, _ in w.sets),
+                seconds=round(sum(s or 0.0 for w in by_day.values() for _, s in w.sets), 2),
+                minutes=round(sum(w.minutes for w in by_day.values()), 2),
+                flights=round(sum(w.flights for w in by_day.values()), 2),
+            )
+        )
+    return rows
+
+
 def _pillar_status(days: int, days_min: int | None, exercises: list[ExerciseWeek]) -> Status:
     if days_min is not None:
         return "met" if days >= days_min else "partial" if days > 0 else "missed"
@@ -175,6 +240,7 @@ def week_report(log: DoseLog, profile_name: str, monday: Date, program: Program)
                 days_with_work=days,
                 days_per_week_min=p.days_per_week_min,
                 exercises=exs,
+                other_work=_other_work(p, this),
             )
         )
     prev = weeks[1:5]
@@ -191,6 +257,7 @@ def week_report(log: DoseLog, profile_name: str, monday: Date, program: Program)
             for (lo, hi), n in sorted(this.impact_bins.items())
         ],
         previous_weeks=prev_oi,
+        previous_weeks_recorded=sum(1 for w in prev if w.n_recordings > 0),
         previous_mean_osteogenic_index=None if mean_prev is None else round(mean_prev, 3),
         trend_pct=trend,
     )
@@ -208,46 +275,85 @@ def week_report(log: DoseLog, profile_name: str, monday: Date, program: Program)
 
 
 _MARK = {"full": "#", "part": "+", "none": "."}
+_OTHER_MARK = "*"
+_ROW = "  {:<20} {:<36} {:<14} {:>9}  {}"
+
+
+def _pillar_line(p: PillarWeek) -> str:
+    work = f"work on {plural(p.days_with_work, 'day')}"
+    if p.days_per_week_min:
+        why = f"target {p.days_per_week_min}+ days, any row below counts"
+    else:
+        why = "status from its exercises"
+    return f"{p.title} [{p.status}] ({work}; {why})"
+
+
+def _exercise_line(e: ExerciseWeek) -> str:
+    marks = " ".join(_MARK[d] for d in e.days)
+    note = ""
+    if e.note and e.status != "n/a":
+        note = f"  (not advised for this profile: {e.note})"
+    elif e.note:
+        note = f"  ({e.note})"
+    row = _ROW.format(e.id, e.target, marks, f"{e.full_days}/{e.per_week_min}d", e.status)
+    return row + note
+
+
+def _other_line(o: OtherWork) -> str:
+    marks = " ".join(_OTHER_MARK if d else _MARK["none"] for d in o.days)
+    if o.key.startswith("balance:"):
+        amount = f"{plural(o.sets, 'hold')}, {fmt(o.seconds, 's')} in all"
+    elif o.minutes:
+        amount = fmt(o.minutes, "min")
+    else:
+        amount = f"{plural(o.sets, 'set')}, {plural(o.reps, 'rep')}"
+    row = _ROW.format(o.key, o.title, marks, plural(o.n_days, "day"), "counted")
+    return row + f"  ({amount}; no program dose, counts toward the pillar's days)"
+
+
+def _bin_label(b: dict[str, float | int | None]) -> str:
+    lo, hi = b["lower_g"], b["upper_g"]
+    assert lo is not None
+    edges = (
+        f">={fmt(lo, 'g')}" if hi is None else f"{fmt(lo, 'g').removesuffix(' g')}-{fmt(hi, 'g')}"
+    )
+    return f"{edges}: {fmt(b['count'] or 0, 'count')}"
 
 
 def render_week(report: WeekReport) -> str:
-    """Plain-text table of a week report."""
+    """Plain-text table of a week report (numbers formatted by :func:`boneimu.dose.fmt.fmt`)."""
     lines = [
         f"{report.profile}  {report.week} ({report.start} to {report.end})  "
         f"program {report.program} rev {report.program_revision}",
         "",
-        f"{'exercise':<22} {'target':<33} {'M T W T F S S':<14} {'done':>9}  status",
+        "exercise" + _ROW.format("", "target", "M T W T F S S", "done", "status")[8:],
     ]
     for p in report.pillars:
-        need = f", {p.days_per_week_min}+ days" if p.days_per_week_min else ""
-        lines.append(f"{p.title} [{p.status}] ({p.days_with_work} day(s) with work{need})")
-        for e in p.exercises:
-            marks = " ".join(_MARK[d] for d in e.days)
-            done = f"{e.full_days}/{e.per_week_min}d"
-            extra = f"  ({e.note})" if e.note else ""
-            lines.append(f"  {e.id:<20} {e.target:<33} {marks:<14} {done:>9}  {e.status}{extra}")
+        lines.append(_pillar_line(p))
+        lines += [_exercise_line(e) for e in p.exercises]
+        lines += [_other_line(o) for o in p.other_work]
     d = report.dose
-    lines += ["", "day marks: # full dose, + part dose, . nothing", ""]
+    legend = "day marks: # full dose, + part dose, . nothing"
+    if any(p.other_work for p in report.pillars):
+        legend += ", * work counted toward the pillar only"
+    lines += ["", legend, ""]
     lines.append(
-        f"loading dose: {d.n_impacts} impacts in {d.n_recordings} recording(s), "
-        f"osteogenic index {d.osteogenic_index:.1f}"
-        + (f", peak {d.peak_acc_g:.2f} g" if d.peak_acc_g is not None else "")
+        f"loading dose: {plural(d.n_impacts, 'impact')} in "
+        f"{plural(d.n_recordings, 'recording')}, osteogenic index "
+        f"{fmt(d.osteogenic_index, 'index')}"
+        + (f", peak {fmt(d.peak_acc_g, 'g')}" if d.peak_acc_g is not None else "")
     )
     if d.impact_bins:
-        bins = ", ".join(
-            (
-                f">={b['lower_g']:g}"
-                if b["upper_g"] is None
-                else f"{b['lower_g']:g}-{b['upper_g']:g}"
-            )
-            + f" g: {b['count']}"
-            for b in d.impact_bins
-        )
-        lines.append(f"  impact bins: {bins}")
-    if d.trend_pct is not None:
+        lines.append(f"  impact bins: {', '.join(_bin_label(b) for b in d.impact_bins)}")
+    if d.trend_pct is not None and d.previous_mean_osteogenic_index is not None:
+        n_prev = len(d.previous_weeks)
+        recorded = d.previous_weeks_recorded
+        unrecorded = 0 if recorded is None else n_prev - recorded
+        gap = f"; {unrecorded} of them without recordings, counted as 0" if unrecorded else ""
         lines.append(
-            f"  vs previous 4 weeks (mean index {d.previous_mean_osteogenic_index:.1f}): "
-            f"{d.trend_pct:+.0f}%"
+            f"  vs previous {n_prev} weeks (mean index "
+            f"{fmt(d.previous_mean_osteogenic_index, 'index')}{gap}): "
+            f"{'+' if d.trend_pct > 0 else ''}{fmt(d.trend_pct, '%')}"
         )
     lines.append("")
     if report.warnings:

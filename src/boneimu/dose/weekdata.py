@@ -53,6 +53,9 @@ class WeekData:
     monday: Date
     work: dict[str, dict[Date, DayWork]]  # program exercise id -> day -> work
     pillar_days: dict[str, set[Date]]
+    # recorded work that counts toward a pillar (its ``recorded_as`` patterns) but is no
+    # program exercise, e.g. ``balance:unknown`` holds: recorded key -> day -> work
+    other: dict[str, dict[Date, DayWork]] = field(default_factory=dict)
     total_reps: int = 0
     n_impacts: int = 0
     osteogenic_index: float = 0.0
@@ -94,15 +97,18 @@ def gather_week(log: DoseLog, profile: str, monday: Date, program: Program) -> W
     hop_ids = {e.id for p in program.pillars for e in p.exercises if "set:hop" in e.recorded_as}
     work: dict[str, dict[Date, DayWork]] = defaultdict(lambda: defaultdict(DayWork))
     pillar_days: dict[str, set[Date]] = defaultdict(set)
-    wd = WeekData(monday=monday, work=work, pillar_days=pillar_days)
+    other: dict[str, dict[Date, DayWork]] = defaultdict(lambda: defaultdict(DayWork))
+    wd = WeekData(monday=monday, work=work, pillar_days=pillar_days, other=other)
 
     def add(key: str, day: Date) -> DayWork | None:
+        in_pillar = False
         for p in program.pillars:
             if any(fnmatch.fnmatchcase(key, pat) for pat in p.recorded_as):
                 pillar_days[p.id].add(day)
+                in_pillar = True
         ex = key_to_id.get(key)
         if ex is None:
-            return None
+            return other[key][day] if in_pillar else None
         pillar_days[ex_pillar[ex]].add(day)
         return work[ex][day]
 
