@@ -295,6 +295,8 @@ def read_numeric(
             v[n : n + m, k] = table.column(name).to_numpy()
         n += m
         del table
+    # hand the parser's freed buffers back to the OS so they don't add to the caller's peak
+    pa.default_memory_pool().release_unused()
     if n == 0:
         raise CorruptFileError(path, "no data rows")
     return t[:n], v[:n]

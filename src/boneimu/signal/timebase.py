@@ -66,12 +66,13 @@ def interp_onto(
     out = np.empty((len(xd), vals2.shape[1]), dtype=np.float64)
     for k in range(vals2.shape[1]):  # per channel (3), vectorised over samples
         out[:, k] = np.interp(xd, xs, vals2[:, k])
-    # distance to the nearest source sample on each side
-    right = np.searchsorted(xs, xd, side="left").clip(0, len(xs) - 1)
-    left = (right - 1).clip(0, len(xs) - 1)
-    span = xs[right] - xs[left]
-    inside = (xd >= xs[0]) & (xd <= xs[-1])
-    bad = inside & (span > max_gap_s)
-    bad |= (xd < xs[0] - max_gap_s) | (xd > xs[-1] + max_gap_s)
-    out[bad] = np.nan
+    # NaN strictly inside each source gap and beyond the ends; gaps are few, so work per gap
+    # interval (searchsorted on its bounds) instead of allocating per-sample index arrays
+    gap_after = np.flatnonzero(np.diff(xs) > max_gap_s)
+    lo = np.searchsorted(xd, xs[gap_after], side="right")
+    hi = np.searchsorted(xd, xs[gap_after + 1], side="left")
+    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        out[a:b] = np.nan
+    out[: np.searchsorted(xd, xs[0] - max_gap_s, side="left")] = np.nan
+    out[np.searchsorted(xd, xs[-1] + max_gap_s, side="right") :] = np.nan
     return out.reshape((len(xd), *values.shape[1:]))
