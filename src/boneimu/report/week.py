@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from boneimu.dose.week import ExerciseWeek, PillarWeek, WeekReport
+from boneimu.dose.fmt import plural
+from boneimu.dose.week import ExerciseWeek, OtherWork, PillarWeek, WeekReport
 from boneimu.report import html as h
 from boneimu.report.document import Report, Step, build_figures
-from boneimu.report.week_figures import dose_figure, pillar_figure
+from boneimu.report.week_figures import dose_figure, other_amount, pillar_figure, trend_phrase
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_MARKS = {
@@ -21,6 +22,9 @@ STATUS_TEXT = {
     "missed": "\u2716 missed",
     "n/a": "\u2013 n/a",
 }
+OTHER_MARK = ("\u25c6", "counted toward the pillar")
+COUNTED_TEXT = "\u271a counted"
+_COUNTED_STYLE = "color:var(--accent);background:#eef5fb;border-style:dashed"
 
 
 def _badge(status: str) -> str:
@@ -28,12 +32,16 @@ def _badge(status: str) -> str:
     return f'<span class="badge status-{cls}">{h.esc(STATUS_TEXT[status])}</span>'
 
 
-def _days(e: ExerciseWeek) -> str:
+def _days(e: ExerciseWeek | OtherWork) -> str:
+    if isinstance(e, OtherWork):
+        told = [OTHER_MARK if done else DAY_MARKS["none"] for done in e.days]
+    else:
+        told = [DAY_MARKS[s] for s in e.days]
     marks = "".join(
-        f'<span title="{d}: {DAY_MARKS[s][1]}" aria-hidden="true">{DAY_MARKS[s][0]}</span>'
-        for d, s in zip(DAY_NAMES, e.days, strict=True)
+        f'<span title="{d}: {text}" aria-hidden="true">{mark}</span>'
+        for d, (mark, text) in zip(DAY_NAMES, told, strict=True)
     )
-    spoken = ", ".join(f"{d} {DAY_MARKS[s][1]}" for d, s in zip(DAY_NAMES, e.days, strict=True))
+    spoken = ", ".join(f"{d} {text}" for d, (_, text) in zip(DAY_NAMES, told, strict=True))
     return f'<span class="days">{marks}</span><span class="sr-only">{h.esc(spoken)}</span>'
 
 
@@ -48,6 +56,18 @@ def _done(e: ExerciseWeek) -> str:
     if e.flights:
         parts.append(f"{e.flights:.1f} flights")
     return ", ".join(parts)
+
+
+def _other_row(o: OtherWork) -> list[str]:
+    """A row for work that counts toward the pillar's days but is no program exercise."""
+    return [
+        f"<em>{h.esc(o.title)}</em>"
+        '<br><span class="legend">not a program exercise; counts toward the pillar\'s days</span>',
+        '<span class="legend">no program dose</span>',
+        _days(o),
+        h.esc(f"{plural(o.n_days, 'day')}, {other_amount(o)}"),
+        f'<span class="badge" style="{_COUNTED_STYLE}">{h.esc(COUNTED_TEXT)}</span>',
+    ]
 
 
 def _pillar(p: PillarWeek) -> str:
@@ -66,6 +86,7 @@ def _pillar(p: PillarWeek) -> str:
         ]
         for e in p.exercises
     ]
+    rows += [_other_row(o) for o in p.other_work]
     table = h.table(
         f"pillar-{p.id}-table",
         f"{p.title}: exercises",
@@ -85,6 +106,7 @@ def _summary(report: WeekReport) -> str:
     d = report.dose
     n = {s: sum(1 for p in report.pillars if p.status == s) for s in STATUS_TEXT}
     trend = "-" if d.trend_pct is None else f"{d.trend_pct:+.0f}%"
+    trend_sub = trend_phrase(d, with_pct=False) or "no previous weeks"
     items = [
         h.card(
             "Pillars met",
@@ -92,7 +114,7 @@ def _summary(report: WeekReport) -> str:
             f"{n['partial']} partial, {n['missed']} missed",
         ),
         h.card("Osteogenic index", f"{d.osteogenic_index:.1f}", "this week's loading dose"),
-        h.card("Trend", trend, "vs mean of previous 4 weeks"),
+        h.card("Trend", trend, trend_sub),
         h.card("Impacts", str(d.n_impacts), f"{d.n_recordings} recording(s)"),
         h.card(
             "Peak impact",
@@ -104,6 +126,23 @@ def _summary(report: WeekReport) -> str:
         ),
     ]
     return h.cards(items, "summary")
+
+
+def _trend_note(report: WeekReport) -> str:
+    """One line: the trend and how many of the previous weeks it rests on."""
+    d = report.dose
+    phrase = trend_phrase(d)
+    if phrase is None:
+        return ""
+    text = f"This week: osteogenic index {d.osteogenic_index:.1f}, {phrase}."
+    k, n_prev = d.previous_weeks_recorded, len(d.previous_weeks)
+    if k is not None and 0 < k < n_prev:
+        gap = "The week" if n_prev - k == 1 else f"The {n_prev - k} weeks"
+        text += (
+            f" {gap} without recordings {'counts' if n_prev - k == 1 else 'count'} as 0: "
+            "if you trained then without recording, the change is overstated."
+        )
+    return f'<p id="trend-note">{h.esc(text)}</p>'
 
 
 def _warnings(report: WeekReport) -> str:
@@ -138,6 +177,13 @@ def week_report_page(
         "\u25cb nothing. Status: \u2714 met (target days reached), \u25d0 partial (some done), "
         "\u2716 missed (nothing logged), \u2013 n/a (not advised for this profile).</p>"
     )
+    if any(p.other_work for p in report.pillars):
+        legend += (
+            '<p class="legend" id="other-legend"><em>Italic rows</em> are other recorded work '
+            "that matches none of the pillar's exercises (e.g. a balance hold whose stance was "
+            f"not identified): {OTHER_MARK[0]} a day with it, {COUNTED_TEXT}: it has no program "
+            "dose but its days count toward the pillar's target.</p>"
+        )
     body = [
         _summary(report),
         _warnings(report),
@@ -150,7 +196,7 @@ def week_report_page(
         h.section(
             "dose",
             "Loading dose and trend",
-            h.figure(byid["fig-dose"]),
+            _trend_note(report) + h.figure(byid["fig-dose"]),
             "The osteogenic index sums the week's impacts, weighting higher ones more; "
             "build it up gradually: the checks above warn when it jumps.",
         ),
