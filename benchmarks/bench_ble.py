@@ -8,6 +8,12 @@
    so only the host side is measured.
 2. Sustained throughput of a 1 kHz 6-axis stream (accelerometer + gyroscope, compressed frames):
    driver + Recorder, as seconds of data handled per second of wall time (must be > 1).
+3. Live cues (``--exercise``): a simulated 200 Hz H10 worn at the waist runs a heel-drop, a
+   hop and a sit-to-stand program (firmware_sims, with their ground-truth rep labels); frames go
+   through driver + Recorder + live rep monitor. Cue latency = stream time of the notification
+   whose processing emitted the cue (the true time its last sample was sent) minus the labelled
+   end of the rep, plus the host time spent processing that notification. Also the
+   per-notification processing time with the monitor attached.
 Prints a Markdown table for docs/benchmarks.md ("Live BLE path").
 """
 
@@ -26,8 +32,9 @@ import numpy as np
 from boneimu.ble.drivers.base import SampleBlock
 from boneimu.ble.drivers.polar import PolarPmdDriver
 from boneimu.ble.recorder import Recorder
+from boneimu.ble.session import LiveReps
 from boneimu.units import NS_PER_S
-from firmware_sims.ble import PolarPmdFirmware, polar_h10
+from firmware_sims.ble import ArrayMotion, PolarPmdFirmware, polar_h10
 from firmware_sims.ble.polar import ACC, GYRO, PolarProfile, StreamSpec
 
 HOST_T0_NS = 1_795_000_000 * NS_PER_S
@@ -82,13 +89,90 @@ def per_notification(
     return cost / 1e3  # µs
 
 
+LIVE_PROGRAMS = {
+    "heel_drop": "heel_drop:3x12@rushed=0.3",
+    "hop": "hop:3x10",
+    "sit_to_stand": "sit_to_stand:3x8@rushed=0.3",
+}
+START_200 = bytes.fromhex("02020001C80001011000020108 00".replace(" ", ""))  # 200 Hz ±8 g
+
+
+def labelled_motion(program: str, seed: int = 0) -> tuple[ArrayMotion, np.ndarray]:
+    """Waist-worn motion for ``program`` and the labelled rep end times (s from its start)."""
+    from firmware_sims.motion import sensor_truth, synthesize_motion
+    from firmware_sims.motion.track import SetEvent
+    from firmware_sims.person import Person
+
+    rng = np.random.default_rng(seed)
+    motion = synthesize_motion(program, Person(), rng, 400.0, lead_in=False)
+    truth = sensor_truth(motion, "waist", rng=rng)
+    ends = [r.end_s for ev in motion.events if isinstance(ev, SetEvent) for r in ev.reps]
+    t_s = np.arange(motion.n) / motion.fs_hz
+    return ArrayMotion(t_s, truth.acc_m_s2, truth.gyro_rad_s), np.sort(np.array(ends))
+
+
+def live_run(exercise: str, program: str, tmp: Path) -> dict[str, Any]:
+    """Stream ``program`` through driver + Recorder + live monitor; cue latencies and costs."""
+    motion, truth_end_s = labelled_motion(program)
+    fw = PolarPmdFirmware(polar_h10(), motion=motion)
+    frames = capture_frames(fw, motion.duration_s + 2.0, [START_200])
+    origin_s = fw.motion_origin_s or 0.0
+    emitted: list[tuple[float, int]] = []  # (rep end in stream time, frame index)
+    current = [0]
+    live = LiveReps(exercise, fs_hz=200.0, emit=lambda line: None)
+    on_rep = live.monitor.on_rep
+
+    def note(ev: Any) -> None:
+        emitted.append((ev.rep_end_s, current[0]))
+        if on_rep is not None:
+            on_rep(ev)
+
+    live.monitor.on_rep = note
+    rec = Recorder(
+        tmp / f"live_{exercise}.bimu",
+        device="bench",
+        source_format="bench",
+        nominal_rate_hz=200,
+        has_gyro=False,
+        on_samples=live.on_samples,
+    )
+    drv, clock = make_driver(rec, acc_rate_hz=200)
+    cost_us = np.empty(len(frames))
+    for i, (t_s, frame) in enumerate(frames):
+        current[0] = i
+        clock[0] = HOST_T0_NS + int((t_s + 0.01) * NS_PER_S)
+        data = bytearray(frame)
+        t0 = time.perf_counter_ns()
+        drv._on_data(None, data)
+        cost_us[i] = (time.perf_counter_ns() - t0) / 1e3
+    rec.close()
+    # match each cue to the nearest labelled rep end (within 1 s); latency vs. the label
+    latency_s, matched = [], set()
+    for end_s, i in emitted:
+        j = int(np.argmin(np.abs(truth_end_s - end_s)))
+        if abs(truth_end_s[j] - end_s) > 1.0 or j in matched:
+            continue
+        matched.add(j)
+        emit_stream_s = frames[i][0] - origin_s
+        latency_s.append(emit_stream_s - truth_end_s[j] + cost_us[i] / 1e6)
+    return {
+        "exercise": exercise,
+        "program": program,
+        "truth": truth_end_s.size,
+        "cues": len(emitted),
+        "matched": len(matched),
+        "latency_s": np.array(latency_s),
+        "cost_us": cost_us,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=120.0)
     args = ap.parse_args()
     secs = args.seconds
     rows = []
-    start_200 = bytes.fromhex("02020001C80001011000020108 00".replace(" ", ""))  # 200 Hz ±8 g
+    start_200 = START_200
     with tempfile.TemporaryDirectory() as tmp:
         for label, compressed in (("raw int16 frames", False), ("delta-compressed frames", True)):
             frames = capture_frames(
@@ -152,6 +236,7 @@ def main() -> None:
         wall = time.perf_counter() - t0
         rec.close()
         data_s = n_out[0] / 1000.0
+        live_rows = [live_run(ex, prog, Path(tmp)) for ex, prog in LIVE_PROGRAMS.items()]
         rows.append(
             (
                 "1 kHz ACC+GYRO, compressed, Recorder",
@@ -170,6 +255,30 @@ def main() -> None:
     print(
         f"\n1 kHz 6-axis through driver + Recorder: {n_out[0]} samples ({data_s:.1f} s of data) "
         f"in {wall:.2f} s wall = {data_s / wall:.0f}x real time"
+    )
+    print("\nLive cues, simulated 200 Hz H10 (waist), driver + Recorder + live rep monitor:\n")
+    print(
+        "| program | labelled reps | cues (matched) | cue latency median / p95 / max s "
+        "| notifications | median µs / notification | p99 µs |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in live_rows:
+        lat, us = r["latency_s"], r["cost_us"]
+        lat_txt = (
+            f"{np.median(lat):.2f} / {np.percentile(lat, 95):.2f} / {lat.max():.2f}"
+            if lat.size
+            else "-"
+        )
+        print(
+            f"| `{r['program']}` | {r['truth']} | {r['cues']} ({r['matched']}) | {lat_txt} "
+            f"| {us.size} | {np.median(us):.0f} | {np.percentile(us, 99):.0f} |"
+        )
+    lat = np.concatenate([r["latency_s"] for r in live_rows])
+    us = np.concatenate([r["cost_us"] for r in live_rows])
+    print(
+        f"\nAll programs: cue latency median {np.median(lat):.2f} s, p95 "
+        f"{np.percentile(lat, 95):.2f} s, max {lat.max():.2f} s over {lat.size} cued reps; "
+        f"per notification median {np.median(us):.0f} µs, p99 {np.percentile(us, 99):.0f} µs"
     )
 
 

@@ -62,3 +62,81 @@ def test_devices_without_an_adapter_is_one_line(capsys: pytest.CaptureFixture[st
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("boneimu: error:")
+
+
+def _rep_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("rep ")]
+
+
+def test_record_sim_live_cues_then_analyze(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "heel.bimu"
+    args = ["--sim", "polar-h10", "--sim-program", "heel_drop:12@rushed=0.3"]
+    code = main(
+        ["record", *args, "--exercise", "heel_drop", "--sim-speed", "50", "--out", str(out)]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    reps = _rep_lines(text)
+    assert abs(len(reps) - 12) <= 1, text
+    assert reps[0] == "rep 1" or reps[0].startswith("rep 1 — ")
+    assert any("slow down: rushed (" in line for line in reps), text
+    assert "0 dropped, 0 gap(s)" in text  # the statistics summary is kept
+    assert f"live: {len(reps)} heel_drop rep(s)" in text
+
+    assert main(["analyze", str(out)]) == 0
+    analysed = capsys.readouterr().out
+    assert "heel-drop" in analysed
+
+
+def test_replay_bundled_recording_with_exercise(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(__file__).parents[2] / "recordings" / "rushed_jerky_waist_sensor_logger_android.zip"
+    code = main(
+        ["replay", str(path), "--speed", "100", "--as", "polar-h10", "--exercise", "heel_drop"]
+    )
+    assert code == 0
+    reps = _rep_lines(capsys.readouterr().out)
+    assert len(reps) >= 20  # 2 x 12 heel drops in the program
+    assert any("rushed" in line for line in reps) and any("jerky" in line for line in reps)
+
+
+def test_record_without_exercise_says_live_counting_needs_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "taps.bimu"
+    args = ["--sim", "polar-h10", "--duration", "4", "--sim-speed", "20", "--out", str(out)]
+    code = main(["record", *args])
+    assert code == 0
+    cap = capsys.readouterr()
+    assert "live rep counting needs --exercise" in cap.err
+    assert not _rep_lines(cap.out) and "live:" not in cap.out
+
+
+def test_record_json_has_live_reps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "hop.bimu"
+    sim = ["--sim", "polar-h10", "--sim-program", "hop:8", "--sim-speed", "50"]
+    code = main(["record", *sim, "--exercise", "hop", "--out", str(out), "--json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)  # cue lines do not break the JSON
+    live = doc["live"]
+    assert live["exercise"] == "hop" and abs(live["reps"] - 8) <= 1
+    assert len(live["events"]) == live["reps"]
+    for ev in live["events"]:
+        assert 0 < ev["emitted_s"] - ev["rep_end_s"] < 1.0
+
+
+def test_record_profile_baseline_from_dose_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "dose.db")
+    out = str(tmp_path / "x.bimu")
+    base = ["record", "--sim", "polar-h10", "--duration", "5", "--sim-speed", "20", "--out", out]
+    assert main([*base, "--exercise", "heel_drop", "--profile", "ann", "--db", db]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no profile 'ann'" in err[0]
+
+    assert main(["log", "--db", db, "profile", "add", "ann"]) == 0
+    assert main([*base, "--exercise", "heel_drop", "--profile", "ann", "--db", db]) == 0
+    assert "no heel_drop reps logged for 'ann' yet" in capsys.readouterr().err
+    assert read_recording(out).meta.extra["profile"] == "ann"

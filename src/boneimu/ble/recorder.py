@@ -30,6 +30,21 @@ LiveHook = Callable[[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]
 """``on_samples(time_ns, acc_m_s2, gyro_rad_s_or_None)``: e.g. the live rep counter."""
 
 
+def guarded(hook: LiveHook) -> LiveHook:
+    """``hook`` with its exceptions logged, not raised: live analysis must never stop a
+    recording (the :class:`Recorder` applies the same rule to its ``on_samples``)."""
+
+    def call(
+        time_ns: NDArray[np.int64], acc_m_s2: NDArray[np.float64], gyro: NDArray[np.float64] | None
+    ) -> None:
+        try:
+            hook(time_ns, acc_m_s2, gyro)
+        except Exception:
+            log.exception("live analysis hook failed; streaming continues")
+
+    return call
+
+
 class Recorder:
     """Block sink that records to ``path`` and feeds ``on_samples``.
 

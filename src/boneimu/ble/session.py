@@ -1,13 +1,18 @@
-"""Putting the BLE layer together: driver for a device kind, simulated devices, and one
-recording session (driver → recorder, Ctrl-C → clean stop). The CLI calls only this."""
+"""Putting the BLE layer together: driver for a device kind, simulated devices, one
+recording session (driver → recorder, Ctrl-C → clean stop) and live rep cues
+(:class:`LiveReps`). The CLI calls only this."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from boneimu.ble.client import ClientFactory
 from boneimu.ble.drivers.base import BlockSink, StreamingDriver, StreamStats
@@ -90,3 +95,83 @@ async def run_session(driver: StreamingDriver, *, duration_s: float | None) -> S
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+LIVE_EXERCISES = ("heel_drop", "hop", "sit_to_stand")
+"""Exercises the live rep monitor (:mod:`boneimu.detect.live`) can count."""
+
+
+def rep_cue(n: int, event: Any) -> str:
+    """One line for a finished rep: ``rep 7 — slow down: rushed (<reason>)``."""
+    cues = []
+    for flag in event.quality.flags:
+        if flag.name == "rushed":
+            cues.append(f"slow down: rushed ({flag.reason})")
+        elif flag.name == "jerky":
+            cues.append(f"smoother: jerky ({flag.reason})")
+    return f"rep {n}" + (" — " + "; ".join(cues) if cues else "")
+
+
+class LiveReps:
+    """Live rep counting on a sample stream: a :class:`~boneimu.detect.live.LiveRepMonitor`
+    whose events become one cue line each (``emit``) as reps end.
+
+    Use :meth:`on_samples` as the :class:`~boneimu.ble.recorder.Recorder` hook. ``baseline``
+    is the person's history (``DoseLog.rep_baseline``), else reps are judged against the
+    reps already done in this stream.
+    """
+
+    def __init__(
+        self,
+        exercise: str,
+        *,
+        fs_hz: float,
+        emit: Callable[[str], None],
+        baseline: object | None = None,
+    ) -> None:
+        from boneimu.detect.live import LiveRepMonitor
+
+        self.exercise = exercise
+        self.emit = emit
+        self.monitor = LiveRepMonitor(exercise, fs_hz=fs_hz, baseline=baseline, on_rep=self._on_rep)
+        self.n_reps = 0
+        self.n_rushed = 0
+        self.n_jerky = 0
+
+    def on_samples(
+        self,
+        time_ns: NDArray[np.int64],
+        acc_m_s2: NDArray[np.float64],
+        gyro_rad_s: NDArray[np.float64] | None,
+    ) -> None:
+        self.monitor.on_samples(time_ns, acc_m_s2, gyro_rad_s)
+
+    def _on_rep(self, event: Any) -> None:
+        self.n_reps += 1
+        self.n_rushed += int(event.rushed)
+        self.n_jerky += int(event.jerky)
+        self.emit(rep_cue(self.n_reps, event))
+
+    def summary(self) -> str:
+        return (
+            f"live: {self.n_reps} {self.exercise} rep(s), {self.n_rushed} rushed, "
+            f"{self.n_jerky} jerky"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        reps = [
+            {
+                "rep": i + 1,
+                "emitted_s": round(ev.time_s, 3),
+                "rep_end_s": round(ev.rep_end_s, 3),
+                "flags": [f.model_dump() for f in ev.quality.flags],
+            }
+            for i, ev in enumerate(self.monitor.events)
+        ]
+        return {
+            "exercise": self.exercise,
+            "reps": self.n_reps,
+            "rushed": self.n_rushed,
+            "jerky": self.n_jerky,
+            "events": reps,
+        }

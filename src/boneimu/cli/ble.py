@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from boneimu.cli._options import json_flag, load_recording, reader_options
+from boneimu.dose.store import DB_ENV
 from boneimu.errors import ConfigError
 from boneimu.recording import PLACEMENTS
 
@@ -65,19 +66,88 @@ def devices(timeout_s: float, as_json: bool) -> None:
         )
 
 
-def _print_result(out: Path | None, stats: Any, reason: str, n: int, as_json: bool) -> None:
+_LIVE_OPTIONS = (
+    click.option(
+        "--exercise",
+        default=None,
+        help="What is being done (stored in the file); heel_drop, hop or sit_to_stand "
+        "also counts reps live and cues rushed/jerky reps as they end.",
+    ),
+    click.option(
+        "--profile",
+        default=None,
+        help="Whose session it is (stored in the file); live cues then use the person's "
+        "baseline from the dose log.",
+    ),
+    click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=DB_ENV,
+        help=f"Dose log database for --profile (default: per-user data dir; env {DB_ENV}).",
+    ),
+)
+
+
+def _live_options(f: Any) -> Any:
+    for opt in reversed(_LIVE_OPTIONS):
+        f = opt(f)
+    return f
+
+
+def _live(exercise: str | None, profile: str | None, db: Path | None, as_json: bool) -> Any:
+    """The live rep counter for ``--exercise`` (None, with a note, when it cannot run)."""
+    from boneimu.ble.session import LIVE_EXERCISES, LiveReps
+
+    known = "|".join(LIVE_EXERCISES)
+    if exercise is None:
+        click.echo(
+            f"note: live rep counting needs --exercise {known} "
+            "(boneimu analyze segments the recording without it)",
+            err=True,
+        )
+        return None
+    if exercise not in LIVE_EXERCISES:
+        click.echo(f"note: live rep counting supports --exercise {known} only", err=True)
+        return None
+    baseline = None
+    if profile is not None:
+        from boneimu.dose.store import DoseLog
+
+        with DoseLog(db) as log:
+            baseline = log.rep_baseline(profile, exercise)
+        if baseline.n == 0:
+            click.echo(
+                f"note: no {exercise} reps logged for {profile!r} yet; "
+                "cues compare with this session's reps",
+                err=True,
+            )
+            baseline = None
+    emit = (lambda line: None) if as_json else click.echo
+
+    def factory(fs_hz: float) -> Any:
+        return LiveReps(exercise, fs_hz=fs_hz, emit=emit, baseline=baseline)
+
+    return factory
+
+
+def _print_result(
+    out: Path | None, stats: Any, reason: str, n: int, as_json: bool, live: Any = None
+) -> None:
     if as_json:
         doc = {
             "out": str(out) if out else None,
             "samples_written": n,
             "stop_reason": reason,
             **asdict(stats),
+            "live": live.as_dict() if live is not None else None,
         }
         click.echo(json.dumps(doc, indent=2))
         return
     where = f" to {out}" if out else ""
     click.echo(f"recorded {n} samples{where} ({reason})")
     click.echo(stats.summary())
+    if live is not None:
+        click.echo(live.summary())
 
 
 async def _record(
@@ -92,12 +162,15 @@ async def _record(
     exercise: str | None,
     profile: str | None,
     device_label: str | None,
-) -> tuple[Any, str, int]:
-    from boneimu.ble.recorder import Recorder
+    live_factory: Any = None,
+) -> tuple[Any, str, int, Any]:
+    from boneimu.ble.recorder import Recorder, guarded
     from boneimu.ble.session import kind_info, make_driver, run_session
 
     info = kind_info(kind)
     rate = rate_hz or info.rate_hz
+    live = live_factory(rate) if live_factory is not None else None
+    hook = live.on_samples if live is not None else None
     rec = None
     if out is not None:
         rec = Recorder(
@@ -111,7 +184,10 @@ async def _record(
             placement=placement or info.placement,  # type: ignore[arg-type]
             exercise=exercise,
             profile=profile,
+            on_samples=hook,
         )
+    elif hook is not None:  # no file: the same isolation from a failing hook as the Recorder
+        hook = guarded(hook)
     n = 0
 
     def sink(block: Any) -> None:
@@ -119,6 +195,8 @@ async def _record(
         n += int(block.time_ns.size)
         if rec is not None:
             rec.write(block)
+        elif hook is not None:
+            hook(block.time_ns, block.acc_m_s2, block.gyro_rad_s)
 
     driver = make_driver(kind, factory, on_block=sink, rate_hz=rate, **link_kwargs)
     try:
@@ -126,12 +204,12 @@ async def _record(
     finally:
         if rec is not None:
             rec.close(driver.stats, stop_reason=driver.stop_reason)
-    return stats, driver.stop_reason, n
+    return stats, driver.stop_reason, n, live
 
 
 async def _record_sim(
     kind: str, out: Path | None, program: str | None, speed: float, **kw: Any
-) -> tuple[Any, str, int]:
+) -> tuple[Any, str, int, Any]:
     from boneimu.ble.session import make_sim_firmware
     from boneimu.ble.sim_client import SimLink
 
@@ -186,8 +264,7 @@ async def _record_sim(
     default=None,
     help="Where the sensor is worn (stored in the file).",
 )
-@click.option("--exercise", default=None, help="What is being done (stored in the file).")
-@click.option("--profile", default=None, help="Whose session it is (stored in the file).")
+@_live_options
 @click.option(
     "--sim-program",
     "program",
@@ -214,11 +291,15 @@ def record(
     placement: str | None,
     exercise: str | None,
     profile: str | None,
+    db: Path | None,
     program: str | None,
     speed: float,
     as_json: bool,
 ) -> None:
-    """Record a live BLE IMU stream to a native file (Ctrl-C stops cleanly)."""
+    """Record a live BLE IMU stream to a native file (Ctrl-C stops cleanly).
+
+    With --exercise heel_drop|hop|sit_to_stand, prints each rep as it ends, with a cue when
+    it was rushed or jerky."""
     _setup_logging()
     if (device is None) == (sim is None):
         raise ConfigError("give exactly one of --device NAME|ADDRESS or --sim KIND")
@@ -230,16 +311,17 @@ def record(
         "placement": placement,
         "exercise": exercise,
         "profile": profile,
+        "live_factory": _live(exercise, profile, db, as_json),
     }
     if sim is not None:
-        stats, reason, n = asyncio.run(_record_sim(sim, out, program, speed, **kw))
+        stats, reason, n, live = asyncio.run(_record_sim(sim, out, program, speed, **kw))
     else:
         assert device is not None
-        stats, reason, n = asyncio.run(_record_device(device, out, **kw))
-    _print_result(out, stats, reason, n, as_json)
+        stats, reason, n, live = asyncio.run(_record_device(device, out, **kw))
+    _print_result(out, stats, reason, n, as_json, live)
 
 
-async def _record_device(device: str, out: Path, **kw: Any) -> tuple[Any, str, int]:
+async def _record_device(device: str, out: Path, **kw: Any) -> tuple[Any, str, int, Any]:
     from boneimu.ble.bleak_backend import client_factory, find_device
 
     dev, kind = await find_device(device)
@@ -271,6 +353,7 @@ async def _record_device(device: str, out: Path, **kw: Any) -> tuple[Any, str, i
     default=None,
     help="Also record the replayed stream to this native file.",
 )
+@_live_options
 @reader_options
 @json_flag
 def replay(
@@ -278,17 +361,24 @@ def replay(
     speed: float,
     kind: str | None,
     out: Path | None,
+    exercise: str | None,
+    profile: str | None,
+    db: Path | None,
     fmt: str | None,
     as_json: bool,
     **reader_kwargs: Any,
 ) -> None:
-    """Stream a recording through a simulated sensor and the live BLE path."""
+    """Stream a recording through a simulated sensor and the live BLE path (with
+    --exercise, live rep counts and cues as in ``boneimu record``)."""
     _setup_logging()
     if speed <= 0:
         raise ConfigError("--speed must be positive")
     rec = load_recording(path, fmt, reader_kwargs)
-    stats, reason, n = asyncio.run(_replay(rec, kind, speed, out))
-    _print_result(out, stats, reason, n, as_json)
+    live_factory = _live(exercise, profile, db, as_json)
+    stats, reason, n, live = asyncio.run(
+        _replay(rec, kind, speed, out, exercise=exercise, profile=profile, live=live_factory)
+    )
+    _print_result(out, stats, reason, n, as_json, live)
 
 
 def _replay_rate(kind: str, fs_hz: float) -> int:
@@ -300,8 +390,15 @@ def _replay_rate(kind: str, fs_hz: float) -> int:
 
 
 async def _replay(
-    rec: Any, kind: str | None, speed: float, out: Path | None
-) -> tuple[Any, str, int]:
+    rec: Any,
+    kind: str | None,
+    speed: float,
+    out: Path | None,
+    *,
+    exercise: str | None = None,
+    profile: str | None = None,
+    live: Any = None,
+) -> tuple[Any, str, int, Any]:
     from boneimu.ble.session import make_sim_firmware
     from boneimu.ble.sim_client import SimLink
     from firmware_sims.ble import ArrayMotion
@@ -318,7 +415,8 @@ async def _replay(
             duration_s=rec.duration_s,
             rate_hz=rate,
             placement=rec.meta.placement,
-            exercise=None,
-            profile=None,
+            exercise=exercise,
+            profile=profile,
             device_label=f"replay of {rec.meta.source_path or 'recording'}",
+            live_factory=live,
         )
