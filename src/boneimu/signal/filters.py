@@ -6,18 +6,23 @@ the filter's padding are filtered with reduced padding rather than failing.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import signal as sps
 
 
+@functools.lru_cache(maxsize=256)
 def _sos(
     order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str
 ) -> NDArray[np.float64]:
+    """Second-order sections of a Butterworth design; cached (streams filter every chunk)."""
     nyq = fs_hz / 2.0
     if np.any(np.asarray(cutoff_hz) >= nyq):
         raise ValueError(f"cutoff {cutoff_hz} Hz must be below Nyquist ({nyq:g} Hz)")
-    return sps.butter(order, cutoff_hz, btype=btype, fs=fs_hz, output="sos")
+    # private and never modified: safe to share through the cache (scipy needs it writable)
+    return np.asarray(sps.butter(order, cutoff_hz, btype=btype, fs=fs_hz, output="sos"))
 
 
 def _filtfilt(sos: NDArray[np.float64], x: NDArray[np.floating], axis: int) -> NDArray[np.float64]:
