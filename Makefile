@@ -22,6 +22,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP_RUN)
 	$(BIN)/boneimu info $(DEMO_RECORDING)
+	$(BIN)/boneimu analyze $(DEMO_RECORDING) --body-mass-kg 68
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
