@@ -1,0 +1,262 @@
+"""Impact reps: heel drops and hops, told apart from each other and from walking steps.
+
+|a| (g incl. gravity) is low-passed at 20 Hz as in the impactr jumping model (from 80 Hz
+sampling; below, raw). ``impacts_`` (the dose): peaks >= ``min_peak_g``, >= ``min_separation_s``
+apart. Rep candidates may be closer (``min_candidate_separation_s``).
+
+- Hop landing: within ``max_landing_delay_s`` of the end of a free-fall run (|a| < ``flight_g``
+  for >= ``min_flight_s``) that began from a push-off (|a| >= ``push_off_g``); one per flight.
+- Heel drop: no such flight; mostly vertical motion (horizontal/vertical RMS ratio around the
+  impact <= ``max_horizontal_ratio``: walking heel strikes come with forward progression); no
+  seat-landing descent (<= ``max_descent_m`` in the ``descent_window_s`` before); loosely quiet
+  before and after; not the push onto the toes (no higher peak within ``push_window_s``).
+
+Callers remove impacts inside walking bouts. See docs/algorithms/reps.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import binary_closing
+from scipy.signal import find_peaks
+
+from boneimu.detect.events import Rep, sample_time_s
+from boneimu.signal.filters import bandpass, highpass, lowpass
+
+IMPACT_LOWPASS_HZ = 20.0
+LOADING_RATE_WINDOW_S = 0.05
+
+
+def _window_max(
+    x: NDArray[np.float64], lo: NDArray[np.intp], hi: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """max(x[lo[k]:hi[k]]) per k (empty windows give -inf); one slice per event."""
+    return np.array([x[a:b].max() if b > a else -np.inf for a, b in zip(lo, hi, strict=True)])
+
+
+def _height_m(vertical_m_s2: NDArray[np.float64], *, fs_hz: float) -> NDArray[np.float64]:
+    """Drift-limited vertical position (m): the 3 Hz vertical acceleration integrated twice,
+    high-passed at 0.1 Hz after each integration. Good for changes over ~1-2 s only."""
+    a = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+    v = highpass(np.cumsum(a) / fs_hz, cutoff_hz=0.1, fs_hz=fs_hz, order=2)
+    return highpass(np.cumsum(v) / fs_hz, cutoff_hz=0.1, fs_hz=fs_hz, order=2)
+
+
+class ImpactRepDetector:
+    """``detect(resultant_g, fs_hz=...)`` fills ``reps_`` (heel drops and hops) and
+    ``impacts_`` (every impact peak index, reps or not) and returns ``self``."""
+
+    def __init__(
+        self,
+        *,
+        min_peak_g: float = 1.3,
+        min_prominence_g: float = 0.3,
+        min_separation_s: float = 0.4,
+        min_candidate_separation_s: float = 0.1,
+        max_landing_delay_s: float = 0.15,
+        flight_g: float = 0.35,
+        min_flight_s: float = 0.06,
+        flight_gap_s: float = 0.03,
+        min_heel_drop_peak_g: float = 1.4,
+        min_hop_peak_g: float = 1.1,
+        quiet_window_s: float = 0.4,
+        quiet_gap_s: float = 0.35,
+        max_quiet_sd_g: float = 0.35,
+        post_gap_s: float = 0.5,
+        max_post_sd_g: float = 0.5,
+        max_horizontal_ratio: float = 0.3,
+        push_off_g: float = 1.2,
+        max_descent_m: float = 0.25,
+        descent_window_s: float = 1.5,
+        push_off_window_s: float = 0.15,
+        push_window_s: float = 0.5,
+        motion_window_s: float = 1.2,
+        range_g: float | None = None,
+    ) -> None:
+        self.min_peak_g = min_peak_g
+        self.min_prominence_g = min_prominence_g
+        self.min_separation_s = min_separation_s
+        self.min_candidate_separation_s = min_candidate_separation_s
+        self.max_landing_delay_s = max_landing_delay_s
+        self.flight_g = flight_g
+        self.min_flight_s = min_flight_s
+        self.flight_gap_s = flight_gap_s
+        self.min_heel_drop_peak_g = min_heel_drop_peak_g
+        self.min_hop_peak_g = min_hop_peak_g
+        self.quiet_window_s = quiet_window_s
+        self.quiet_gap_s = quiet_gap_s
+        self.max_quiet_sd_g = max_quiet_sd_g
+        self.post_gap_s = post_gap_s
+        self.max_post_sd_g = max_post_sd_g
+        self.max_horizontal_ratio = max_horizontal_ratio
+        self.push_off_g = push_off_g
+        self.max_descent_m = max_descent_m
+        self.descent_window_s = descent_window_s
+        self.push_off_window_s = push_off_window_s
+        self.push_window_s = push_window_s
+        self.motion_window_s = motion_window_s
+        self.range_g = range_g
+
+    def detect(
+        self,
+        resultant_g: NDArray[np.floating],
+        *,
+        fs_hz: float,
+        t_s: NDArray[np.float64] | None = None,
+        axis_abs_g: NDArray[np.floating] | None = None,
+        vertical_m_s2: NDArray[np.floating] | None = None,
+        horizontal_m_s2: NDArray[np.floating] | None = None,
+    ) -> ImpactRepDetector:
+        """``axis_abs_g``: per-sample max |axis| in g (clipping test). ``vertical_m_s2`` and
+        ``horizontal_m_s2`` (from :func:`boneimu.signal.orientation.vertical_parts`) enable the
+        horizontal-motion test that keeps walking steps out of heel drops."""
+        raw = np.asarray(resultant_g, dtype=np.float64)
+        # the 20 Hz low-pass is applied from 80 Hz sampling; below, the raw |a| is used as is
+        # (a brief landing spike is already under-sampled, filtering would shrink it further)
+        if fs_hz >= 4.0 * IMPACT_LOWPASS_HZ:
+            a = lowpass(raw, cutoff_hz=IMPACT_LOWPASS_HZ, fs_hz=fs_hz, order=4)
+        else:
+            a = raw
+        dist = max(1, round(self.min_separation_s * fs_hz))
+        # every impact for the dose (impactr's rules: >= min_peak_g, >= min_separation_s apart)
+        self.impacts_, _ = find_peaks(a, height=self.min_peak_g, distance=dist)
+        # rep candidates: closer peaks allowed, so a hop's landing is not hidden by its push-off
+        peaks, _ = find_peaks(
+            a,
+            height=min(self.min_peak_g, self.min_hop_peak_g),
+            prominence=self.min_prominence_g,
+            distance=max(1, round(self.min_candidate_separation_s * fs_hz)),
+        )
+        n = a.size
+        # flight: the last run of |a| < flight_g before each peak (free fall reads ~0 g)
+        # (brief excursions above flight_g mid-air, <= flight_gap_s, do not end the flight)
+        is_low = raw < self.flight_g
+        gap_n = round(self.flight_gap_s * fs_hz)
+        if gap_n >= 1 and n > 2 * gap_n + 1:
+            is_low = binary_closing(is_low, structure=np.ones(2 * gap_n + 1, dtype=bool))
+        low_idx = np.flatnonzero(is_low)
+        run_starts = np.flatnonzero(is_low & ~np.concatenate([[False], is_low[:-1]]))
+        if low_idx.size:
+            pos = np.searchsorted(low_idx, peaks) - 1
+            last_low = np.where(pos >= 0, low_idx[np.clip(pos, 0, None)], -n)
+            rs = np.searchsorted(run_starts, last_low, side="right") - 1
+            flight_start = np.where(rs >= 0, run_starts[np.clip(rs, 0, None)], last_low)
+        else:
+            last_low = np.full(peaks.size, -n)
+            flight_start = last_low.copy()
+        # landing = the first peak after the flight: airborne until just before it
+        landing_delay_s = (peaks - last_low) / fs_hz
+        flight_s = np.where(last_low >= 0, (last_low - flight_start + 1) / fs_hz, 0.0)
+        # a hop leaves the ground from a push-off: |a| >= push_off_g just before the flight.
+        # A heel drop's short free fall starts from standing on the toes (|a| <= ~1 g).
+        w_p = max(1, round(self.push_off_window_s * fs_hz))
+        fs_idx = np.clip(flight_start, 0, n - 1)
+        cmax = _window_max(a, np.clip(fs_idx - w_p, 0, n), fs_idx + 1)
+        # quietness: SD of |a| over the window ending quiet_gap_s before the impact
+        c1 = np.concatenate([[0.0], np.cumsum(a)])
+        c2 = np.concatenate([[0.0], np.cumsum(a * a)])
+        q_end = np.clip(peaks - round(self.quiet_gap_s * fs_hz), 0, n)
+        q_start = np.clip(q_end - round(self.quiet_window_s * fs_hz), 0, n)
+
+        def window_sd(lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.float64]:
+            cnt = np.maximum(hi - lo, 1)
+            mean = (c1[hi] - c1[lo]) / cnt
+            return np.sqrt(np.clip((c2[hi] - c2[lo]) / cnt - mean * mean, 0.0, None))
+
+        sd = window_sd(q_start, q_end)
+        # after the drop the body settles: quiet again from post_gap_s on (a first walking
+        # step from quiet stance is followed by more steps instead)
+        p_start = np.clip(peaks + round(self.post_gap_s * fs_hz), 0, n)
+        p_end = np.clip(p_start + round(self.quiet_window_s * fs_hz), 0, n)
+        sd_post = window_sd(p_start, p_end)
+        is_hop = (
+            (a[peaks] >= self.min_hop_peak_g)
+            & (flight_s >= self.min_flight_s)
+            & (landing_delay_s <= self.max_landing_delay_s)
+            & (cmax >= self.push_off_g)
+        )
+        # one landing per flight: later peaks after the same flight are the landing's rebound
+        hop_idx = np.flatnonzero(is_hop)
+        same = np.flatnonzero(np.diff(flight_start[hop_idx]) == 0) + 1
+        is_hop[hop_idx[same]] = False
+        h_ratio = np.zeros(peaks.size)
+        descent_m = np.zeros(peaks.size)
+        if vertical_m_s2 is not None and peaks.size:
+            # sitting down onto a seat also lands hard, after a 0.3-0.5 m descent
+            z = _height_m(np.asarray(vertical_m_s2, dtype=np.float64), fs_hz=fs_hz)
+            w_d = round(self.descent_window_s * fs_hz)
+            descent_m = _window_max(z, np.clip(peaks - w_d, 0, n), peaks + 1) - z[peaks]
+        if vertical_m_s2 is not None and horizontal_m_s2 is not None and peaks.size:
+            hi_hz = min(5.0, 0.4 * fs_hz)
+            v = bandpass(vertical_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+            h = bandpass(horizontal_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+            cv = np.concatenate([[0.0], np.cumsum(v * v)])
+            ch = np.concatenate([[0.0], np.cumsum(np.einsum("ij,ij->i", h, h))])
+            half = round(self.motion_window_s / 2 * fs_hz)
+            lo_w, hi_w = np.clip(peaks - half, 0, n), np.clip(peaks + half, 0, n)
+            h_ratio = np.sqrt((ch[hi_w] - ch[lo_w]) / np.maximum(cv[hi_w] - cv[lo_w], 1e-12))
+        is_heel = (
+            ~is_hop
+            & (h_ratio <= self.max_horizontal_ratio)
+            & (descent_m <= self.max_descent_m)
+            & (a[peaks] >= max(self.min_heel_drop_peak_g, self.min_peak_g))
+            & (sd <= self.max_quiet_sd_g)
+            & (sd_post <= self.max_post_sd_g)
+            & (q_end - q_start > 0)
+        )
+        # the push up onto the toes can peak too: a candidate followed within
+        # ``push_window_s`` by a higher peak is the push, not the drop's impact
+        if peaks.size > 1:
+            nxt_gap = np.diff(peaks) / fs_hz
+            higher_next = np.zeros(peaks.size, dtype=bool)
+            higher_next[:-1] = (nxt_gap <= self.push_window_s) & (a[peaks[1:]] > a[peaks[:-1]])
+            is_heel &= ~higher_next
+        self.candidates_ = {
+            "index": peaks,
+            "peak_g": a[peaks],
+            "flight_s": flight_s,
+            "landing_delay_s": landing_delay_s,
+            "horizontal_ratio": h_ratio,
+            "sd_before_g": sd,
+            "sd_after_g": sd_post,
+            "descent_m": descent_m,
+            "hop": is_hop,
+            "heel_drop": is_heel,
+        }
+        w_lr = max(1, round(LOADING_RATE_WINDOW_S * fs_hz))
+        clip_level = None if self.range_g is None else 0.98 * self.range_g
+        reps: list[Rep] = []
+        for k in np.flatnonzero(is_hop | is_heel):
+            p = int(peaks[k])
+            hop = bool(is_hop[k])
+            flight_run_s = 0.0
+            # rep start: start of flight (hop) or end of the quiet window (heel drop)
+            if hop:
+                s = int(flight_start[k])
+                flight_run_s = float(flight_s[k])
+            else:
+                s = int(q_start[k])
+            e = min(n, p + round(0.3 * fs_hz))
+            seg = raw[max(0, p - 2) : p + 3]
+            peak_raw = float(seg.max())
+            clipped = bool(
+                clip_level is not None
+                and axis_abs_g is not None
+                and np.max(axis_abs_g[max(0, p - 2) : p + 3]) >= clip_level
+            )
+            rate = float((a[p] - a[max(0, p - w_lr)]) * fs_hz / w_lr)
+            reps.append(
+                Rep(
+                    exercise="hop" if hop else "heel_drop",
+                    start_s=sample_time_s(t_s, s, fs_hz=fs_hz),
+                    end_s=sample_time_s(t_s, e, fs_hz=fs_hz),
+                    peak_acc_g=peak_raw,
+                    impact_s=sample_time_s(t_s, p, fs_hz=fs_hz),
+                    loading_rate_g_s=rate,
+                    clipped=clipped,
+                    flight_s=flight_run_s if hop else None,
+                )
+            )
+        self.reps_ = reps
+        return self

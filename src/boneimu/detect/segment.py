@@ -1,0 +1,234 @@
+"""Segment a whole session into bouts: heel_drop, hop, sit_to_stand, balance, walking, other.
+
+Runs the detectors on each contiguous part of the recording (gaps split bouts, never create
+reps), removes impacts that belong to walking, groups reps of one exercise into sets and finds
+quiet stance holds. See docs/algorithms/segmentation.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from boneimu.detect.events import Bout, Rep, sample_time_s
+from boneimu.detect.impacts import ImpactRepDetector
+from boneimu.detect.sts import SitToStandDetector, ThighSitToStandDetector
+from boneimu.detect.walking import WalkingDetector
+from boneimu.recording import Recording
+from boneimu.signal.orientation import (
+    still_mask,
+    tilt_deg,
+    upright_reference,
+    vertical_parts,
+)
+from boneimu.units import STANDARD_GRAVITY_M_S2
+
+SET_MAX_GAP_S: dict[str, float] = {"heel_drop": 8.0, "hop": 5.0, "sit_to_stand": 10.0}
+"""Reps further apart than this start a new set."""
+SET_MIN_REPS: dict[str, int] = {"heel_drop": 3, "hop": 3, "sit_to_stand": 1}
+"""Fewer impact reps than this in a row are incidental (a stumble, a jump off a step)."""
+HEEL_DROP_MIN_INTERVAL_S = 1.2
+MINOR_IMPACT_RATIO = 0.8
+STS_WALK_MARGIN_S = 3.0
+"""Rises this close to a walking bout are stair steps or turns, not sit-to-stands."""
+BALANCE_MIN_S = 10.0
+BALANCE_MAX_SD_G = 0.03
+BALANCE_MAX_TILT_DEG = 30.0
+
+
+@dataclass
+class Segmentation:
+    """What :func:`segment_recording` found; times in s from the recording's first sample."""
+
+    bouts: list[Bout] = field(default_factory=list)
+    impact_index: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Every impact peak (reps, steps, anything >= 1.3 g), indices into the recording."""
+    placement_hint: str | None = None
+
+    def of_kind(self, kind: str) -> list[Bout]:
+        return [b for b in self.bouts if b.kind == kind]
+
+
+def _group_sets(
+    reps: list[Rep], exercise: str, min_reps: int, gap_starts_s: list[float]
+) -> list[Bout]:
+    """Consecutive reps of one exercise form a set; a pause or a data gap ends it."""
+    mine = sorted((r for r in reps if r.exercise == exercise), key=lambda r: r.start_s)
+    if exercise == "heel_drop":
+        mine = _drop_minor_impacts(mine)
+    gaps = np.asarray(gap_starts_s, dtype=np.float64)
+    groups: list[list[Rep]] = []
+    for r in mine:
+        prev = groups[-1][-1] if groups else None
+        if (
+            prev is not None
+            and r.start_s - prev.end_s <= SET_MAX_GAP_S[exercise]
+            and not np.any((gaps >= prev.start_s) & (gaps < r.start_s))
+        ):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return [
+        Bout(kind=exercise, start_s=g[0].start_s, end_s=g[-1].end_s, reps=tuple(g))  # type: ignore[arg-type]
+        for g in groups
+        if len(g) >= min_reps
+    ]
+
+
+def _drop_minor_impacts(reps: list[Rep]) -> list[Rep]:
+    """A jerky rise or a stumble can add a smaller impact next to a heel drop's: of two impacts
+    closer than :data:`HEEL_DROP_MIN_INTERVAL_S`, the smaller is dropped when it is below
+    :data:`MINOR_IMPACT_RATIO` of the larger (two real rushed drops are of similar size)."""
+    keep = [True] * len(reps)
+    for i in range(1, len(reps)):
+        a, b = reps[i - 1], reps[i]
+        if (b.impact_s or b.start_s) - (a.impact_s or a.start_s) >= HEEL_DROP_MIN_INTERVAL_S:
+            continue
+        if b.peak_acc_g < MINOR_IMPACT_RATIO * a.peak_acc_g:
+            keep[i] = False
+        elif a.peak_acc_g < MINOR_IMPACT_RATIO * b.peak_acc_g:
+            keep[i - 1] = False
+    return [r for r, k in zip(reps, keep, strict=True) if k]
+
+
+def _upright(
+    up: NDArray[np.float64],
+    walking: NDArray[np.bool_],
+    impact_reps: list[Rep],
+    ts: NDArray[np.float64],
+    fs: float,
+) -> NDArray[np.float64]:
+    """The upright direction: mean up while walking (>= 10 s), else while standing just before
+    heel drops / hops (>= 3), else the mean up over samples within 45° of the device's long (y)
+    axis: phones sit long side vertical on a belt and in a trouser pocket while standing (a
+    heuristic; without any such samples, the mean over the segment)."""
+    if walking.sum() >= 10 * fs:
+        return upright_reference(up, walking)
+    if len(impact_reps) >= 3:
+        idx = np.searchsorted(ts, [r.start_s for r in impact_reps]) - round(0.3 * fs)
+        mask = np.zeros(up.shape[0], dtype=bool)
+        mask[np.clip(idx, 0, up.shape[0] - 1)] = True
+        return upright_reference(up, mask if mask.sum() >= 3 else None)
+    along_y = np.abs(up[:, 1]) >= np.cos(np.radians(45.0))
+    if along_y.sum() >= 3 * fs:
+        sign = np.sign(np.sum(up[along_y, 1]))
+        return upright_reference(up, along_y & (np.sign(up[:, 1]) == sign))
+    return upright_reference(up, walking if walking.any() else None)
+
+
+def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(
+        zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True)
+    )
+
+
+def segment_recording(
+    rec: Recording, *, placement: str | None = None, expect: str | None = None
+) -> Segmentation:
+    """Bouts of every kind in ``rec``. ``expect`` (heel_drop | hop | sit_to_stand) restricts
+    exercise detection to that exercise and lets impact reps count whatever their flight."""
+    fs = rec.fs_hz
+    t = rec.t_s
+    range_g = rec.meta.acc_range_g
+    reps: list[Rep] = []
+    bouts: list[Bout] = []
+    impacts: list[NDArray[np.int64]] = []
+    for seg in rec.segments():
+        if seg.stop - seg.start < round(3.0 * fs):
+            continue
+        acc = rec.acc_m_s2[seg]
+        gyro = None if rec.gyro_rad_s is None else rec.gyro_rad_s[seg]
+        ts = t[seg]
+        vp = vertical_parts(acc, fs_hz=fs, gyro_rad_s=gyro)
+        walk = WalkingDetector().detect(vp.vertical_m_s2, vp.resultant_g, fs_hz=fs)
+        for s, e, n_steps in walk.bouts_:
+            bouts.append(
+                Bout(
+                    kind="walking",
+                    start_s=sample_time_s(ts, s, fs_hz=fs),
+                    end_s=sample_time_s(ts, e, fs_hz=fs),
+                    steps=n_steps,
+                )
+            )
+        axis_abs_g = np.max(np.abs(acc), axis=1) / STANDARD_GRAVITY_M_S2
+        imp = ImpactRepDetector(range_g=range_g).detect(
+            vp.resultant_g,
+            fs_hz=fs,
+            t_s=ts,
+            axis_abs_g=axis_abs_g,
+            vertical_m_s2=vp.vertical_m_s2,
+            horizontal_m_s2=vp.horizontal_m_s2,
+        )
+        impacts.append(imp.impacts_ + seg.start)
+        for r in imp.reps_:
+            i = int(np.searchsorted(ts, r.impact_s or r.start_s))
+            if walk.walking_[min(i, walk.walking_.size - 1)]:
+                continue
+            if expect in ("heel_drop", "hop") and r.exercise != expect:
+                r = dataclasses.replace(r, exercise=expect)  # type: ignore[arg-type]
+            reps.append(r)
+        ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs)
+        tilt = tilt_deg(vp.up, ref)
+        if placement == "thigh":
+            sts: list[Rep] = (
+                ThighSitToStandDetector().detect(tilt, vp.resultant_g, fs_hz=fs, t_s=ts).reps_
+            )
+        else:
+            sts = (
+                SitToStandDetector()
+                .detect(vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, tilt_deg=tilt)
+                .reps_
+            )
+        margin = round(STS_WALK_MARGIN_S * fs)
+        for r in sts:
+            s = max(0, int(np.searchsorted(ts, r.start_s)) - margin)
+            e = int(np.searchsorted(ts, r.end_s)) + margin
+            if not walk.walking_[s:e].any():
+                reps.append(r)
+        # balance: long, quiet, upright holds outside walking
+        quiet = still_mask(acc, fs_hz=fs, window_s=1.0, sd_g=BALANCE_MAX_SD_G)
+        quiet &= ~walk.walking_ & (tilt < BALANCE_MAX_TILT_DEG)
+        for s, e in _runs(quiet):
+            if (e - s) / fs >= BALANCE_MIN_S:
+                bouts.append(
+                    Bout(
+                        kind="balance",
+                        start_s=sample_time_s(ts, s, fs_hz=fs),
+                        end_s=sample_time_s(ts, e, fs_hz=fs),
+                    )
+                )
+    # impact reps inside a hop/heel-drop bout of the other kind: leave; drop STS during impacts
+    exercises: tuple[str, ...] = ("heel_drop", "hop", "sit_to_stand")
+    if expect in exercises:
+        exercises = (expect,)
+    min_reps = dict(SET_MIN_REPS)
+    gap_starts = [g.start_s for g in rec.meta.gaps]
+    impact_sets: list[Bout] = []
+    for ex in ("heel_drop", "hop"):
+        if ex in exercises:
+            impact_sets += _group_sets(reps, ex, min_reps[ex], gap_starts)
+    # hopping moves the body up fast too: no rises inside hop sets (found even when another
+    # exercise is expected)
+    hop_sets = _group_sets(reps, "hop", min_reps["hop"], gap_starts)
+    sts_reps = [
+        r
+        for r in reps
+        if r.exercise == "sit_to_stand"
+        and not any(b.start_s - 1.0 <= r.end_s and r.start_s <= b.end_s + 1.0 for b in hop_sets)
+    ]
+    sets = list(impact_sets)
+    if "sit_to_stand" in exercises:
+        sets += _group_sets(sts_reps, "sit_to_stand", min_reps["sit_to_stand"], gap_starts)
+    # a balance hold cannot overlap an exercise set
+    bouts = [
+        b
+        for b in bouts
+        if b.kind != "balance" or not any(s.start_s < b.end_s and b.start_s < s.end_s for s in sets)
+    ]
+    all_bouts = sorted([*bouts, *sets], key=lambda b: b.start_s)
+    idx = np.concatenate(impacts) if impacts else np.zeros(0, np.int64)
+    return Segmentation(bouts=all_bouts, impact_index=idx.astype(np.int64))

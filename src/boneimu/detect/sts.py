@@ -1,0 +1,176 @@
+"""Sit-to-stand detection from one trunk (waist, lower back, chest) or thigh IMU.
+
+Trunk placements: vertical velocity from the gravity-removed vertical acceleration (low-pass
+3 Hz, integrated, high-pass 0.1 Hz); an upward velocity peak >= 0.2 m/s whose excursion
+(velocity above 15 % of its peak) lasts 0.4-4.5 s and lifts the sensor >= 0.10 m is a rise.
+Thresholds follow the validity rules of Adamowicz et al. 2020 (skdh Sit2Stand). A rise must
+also be smooth (1.5-5 Hz vertical-acceleration RMS <= ``max_hf_ratio`` x the < 3 Hz RMS: steps,
+turns and phone handling are not) and keep the sensor within ``max_tilt_deg`` of its starting
+orientation (lying down and bending over rotate a trunk sensor far more than a rise does) and,
+when an upright reference is known (``tilt_deg``), end upright: mean tilt over the next 0.5 s
+<= ``max_end_tilt_deg``.
+Thigh: the thigh swings from near horizontal (sitting, tilt > 60° from upright) to near
+vertical (< 30°). See docs/algorithms/reps.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.signal import find_peaks
+
+from boneimu.detect.events import Rep, sample_time_s
+from boneimu.signal.filters import bandpass, highpass, lowpass
+
+VELOCITY_HIGHPASS_HZ = 0.1
+
+
+class SitToStandDetector:
+    """Detect sit-to-stand rises. ``detect(...)`` fills ``reps_`` and returns ``self``."""
+
+    def __init__(
+        self,
+        *,
+        min_velocity_m_s: float = 0.2,
+        min_displacement_m: float = 0.10,
+        min_duration_s: float = 0.2,
+        max_duration_s: float = 2.0,
+        max_tilt_deg: float = 40.0,
+        max_end_tilt_deg: float = 35.0,
+        max_hf_ratio: float = 1.5,
+        edge_fraction: float = 0.15,
+        min_separation_s: float = 1.0,
+    ) -> None:
+        self.min_velocity_m_s = min_velocity_m_s
+        self.min_displacement_m = min_displacement_m
+        self.min_duration_s = min_duration_s
+        self.max_duration_s = max_duration_s
+        self.max_tilt_deg = max_tilt_deg
+        self.max_end_tilt_deg = max_end_tilt_deg
+        self.max_hf_ratio = max_hf_ratio
+        self.edge_fraction = edge_fraction
+        self.min_separation_s = min_separation_s
+
+    def detect(
+        self,
+        vertical_m_s2: NDArray[np.floating],
+        resultant_g: NDArray[np.floating],
+        up: NDArray[np.floating],
+        *,
+        fs_hz: float,
+        t_s: NDArray[np.float64] | None = None,
+        tilt_deg: NDArray[np.floating] | None = None,
+    ) -> SitToStandDetector:
+        """Rises in one contiguous segment; ``up`` is the (n, 3) tracked up direction and
+        ``t_s`` the sample times (s; None: uniform from 0)."""
+        a_lp = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+        v_raw = np.cumsum(a_lp) / fs_hz
+        v = highpass(v_raw, cutoff_hz=VELOCITY_HIGHPASS_HZ, fs_hz=fs_hz, order=2)
+        hf = bandpass(
+            vertical_m_s2, low_hz=1.5, high_hz=min(5.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
+        )
+        self.velocity_m_s_ = v
+        peaks, _ = find_peaks(
+            v, height=self.min_velocity_m_s, distance=max(1, round(self.min_separation_s * fs_hz))
+        )
+        reps: list[Rep] = []
+        max_n = round(self.max_duration_s * fs_hz)
+        for p in peaks:
+            thr = self.edge_fraction * v[p]
+            lo = max(0, p - max_n)
+            below_before = np.flatnonzero(v[lo:p] <= thr)
+            below_after = np.flatnonzero(v[p : p + max_n] <= thr)
+            if below_before.size == 0 or below_after.size == 0:
+                continue
+            s = lo + int(below_before[-1]) + 1
+            e = p + int(below_after[0])
+            dur = (e - s) / fs_hz
+            if not (self.min_duration_s <= dur <= self.max_duration_s):
+                continue
+            # displacement from the raw velocity, detrended so it is 0 at both ends
+            vw = v_raw[s:e] - np.linspace(v_raw[s], v_raw[e], e - s, endpoint=False)
+            disp = float(np.sum(vw) / fs_hz)
+            if disp < self.min_displacement_m:
+                continue
+            cos_tilt = np.clip(np.asarray(up[s:e]) @ np.asarray(up[s]), -1.0, 1.0)
+            if np.degrees(np.arccos(cos_tilt.min())) > self.max_tilt_deg:
+                continue
+            if tilt_deg is not None:
+                after = np.asarray(tilt_deg[e : e + max(1, round(0.5 * fs_hz))])
+                if after.size and float(np.mean(after)) > self.max_end_tilt_deg:
+                    continue  # ends lying or bent over, not standing
+            lf_rms = float(np.sqrt(np.mean(a_lp[s:e] ** 2)))
+            hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
+            if hf_rms > self.max_hf_ratio * lf_rms:
+                continue
+            if reps and sample_time_s(t_s, s, fs_hz=fs_hz) < reps[-1].end_s:
+                continue
+            reps.append(
+                Rep(
+                    exercise="sit_to_stand",
+                    start_s=sample_time_s(t_s, s, fs_hz=fs_hz),
+                    end_s=sample_time_s(t_s, e, fs_hz=fs_hz),
+                    peak_acc_g=float(np.max(resultant_g[s:e])),
+                    vertical_displacement_m=disp,
+                    peak_vertical_velocity_m_s=float(v[p]),
+                )
+            )
+        self.reps_ = reps
+        return self
+
+
+class ThighSitToStandDetector:
+    """Thigh sensor: a rise is the tilt passing from > ``sit_tilt_deg`` to < ``stand_tilt_deg``;
+    the rep spans the whole movement (tilt falling faster than ``min_rate_deg_s``)."""
+
+    def __init__(
+        self,
+        *,
+        sit_tilt_deg: float = 60.0,
+        stand_tilt_deg: float = 30.0,
+        max_duration_s: float = 4.5,
+        min_rate_deg_s: float = 10.0,
+    ) -> None:
+        self.min_rate_deg_s = min_rate_deg_s
+        self.sit_tilt_deg = sit_tilt_deg
+        self.stand_tilt_deg = stand_tilt_deg
+        self.max_duration_s = max_duration_s
+
+    def detect(
+        self,
+        tilt_deg: NDArray[np.floating],
+        resultant_g: NDArray[np.floating],
+        *,
+        fs_hz: float,
+        t_s: NDArray[np.float64] | None = None,
+    ) -> ThighSitToStandDetector:
+        tilt = lowpass(tilt_deg, cutoff_hz=min(2.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+        state = np.zeros(tilt.size, dtype=np.int8)  # 1 sitting, -1 standing, 0 between
+        state[tilt > self.sit_tilt_deg] = 1
+        state[tilt < self.stand_tilt_deg] = -1
+        idx = np.flatnonzero(state != 0)
+        reps: list[Rep] = []
+        if idx.size >= 2:
+            st = state[idx]
+            change = np.flatnonzero((st[:-1] == 1) & (st[1:] == -1))
+            rate = np.gradient(tilt) * fs_hz  # deg/s, negative while the thigh rises
+            moving = rate < -self.min_rate_deg_s
+            for c in change:
+                s, e = int(idx[c]), int(idx[c + 1])
+                # widen to the whole movement: while the tilt keeps falling
+                still_before = np.flatnonzero(~moving[:s])
+                still_after = np.flatnonzero(~moving[e:])
+                s = int(still_before[-1]) + 1 if still_before.size else 0
+                e = e + int(still_after[0]) if still_after.size else tilt.size - 1
+                if (e - s) / fs_hz > self.max_duration_s:
+                    continue
+                reps.append(
+                    Rep(
+                        exercise="sit_to_stand",
+                        start_s=sample_time_s(t_s, s, fs_hz=fs_hz),
+                        end_s=sample_time_s(t_s, e + 1, fs_hz=fs_hz),
+                        peak_acc_g=float(np.max(resultant_g[s : e + 1])),
+                    )
+                )
+        self.reps_ = reps
+        return self

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _synth import Session
+
+from boneimu.detect.impacts import ImpactRepDetector
+from boneimu.detect.segment import segment_recording
+from boneimu.signal.orientation import vertical_parts
+
+
+def _session() -> Session:
+    s = Session(seed=1).stand(3)
+    for _ in range(8):
+        s.hop()
+    s.stand(10)
+    for _ in range(10):
+        s.heel_drop()
+    s.stand(5).walk(40).stand(5)
+    for _ in range(5):
+        s.sit_to_stand()
+    return s.stand(5)
+
+
+@pytest.mark.parametrize(("fs_hz", "gyro"), [(100.0, False), (50.0, True), (200.0, True)])
+def test_segmentation_finds_each_set_and_no_reps_in_walking(fs_hz: float, gyro: bool) -> None:
+    s = Session(fs_hz=fs_hz, seed=2)
+    s.stand(3)
+    for _ in range(8):
+        s.hop()
+    s.stand(10)
+    for _ in range(10):
+        s.heel_drop()
+    s.stand(5).walk(40).stand(5)
+    for _ in range(5):
+        s.sit_to_stand()
+    s.stand(5)
+    seg = segment_recording(s.recording(tilt_deg=35.0, gyro=gyro))
+    kinds = [(b.kind, len(b.reps)) for b in seg.bouts if b.kind != "balance"]
+    assert kinds == [("hop", 8), ("heel_drop", 10), ("walking", 0), ("sit_to_stand", 5)]
+    impacts = [r.impact_s for b in seg.bouts for r in b.reps if r.impact_s is not None]
+    assert np.max(np.abs(np.array(impacts) - np.array(s.impacts_s))) < 0.03
+    walk = seg.of_kind("walking")[0]
+    assert abs(walk.steps - 40 * 110 / 60) <= 2
+    sts = [r for b in seg.of_kind("sit_to_stand") for r in b.reps]
+    for r, (a, b) in zip(sts, s.sts_s, strict=True):
+        assert a - 0.3 <= 0.5 * (r.start_s + r.end_s) <= b + 0.3
+        assert r.vertical_displacement_m is not None
+        assert 0.2 < r.vertical_displacement_m < 0.5
+
+
+def test_peak_g_and_clipping() -> None:
+    s = Session(seed=3).stand(2)
+    for peak in (3.0, 4.0, 6.0):
+        s.hop(peak_g=peak)
+    s.stand(2)
+    rec = s.recording(tilt_deg=0.0)
+    vp = vertical_parts(rec.acc_m_s2, fs_hz=rec.fs_hz)
+    det = ImpactRepDetector().detect(vp.resultant_g, fs_hz=rec.fs_hz)
+    peaks = [r.peak_acc_g for r in det.reps_]
+    assert peaks == pytest.approx([3.0, 4.0, 6.0], rel=0.05)
+    clipped_acc = np.clip(rec.acc_m_s2, -4 * 9.80665, 4 * 9.80665)
+    vp = vertical_parts(clipped_acc, fs_hz=rec.fs_hz)
+    det = ImpactRepDetector(range_g=4.0).detect(
+        vp.resultant_g, fs_hz=rec.fs_hz, axis_abs_g=np.abs(clipped_acc).max(axis=1) / 9.80665
+    )
+    assert [r.clipped for r in det.reps_] == [False, True, True]
+
+
+def test_gap_splits_bouts_and_never_creates_reps() -> None:
+    s = _session()
+    rec = s.recording()
+    # cut 2 s out of the middle of the heel-drop set: timestamps jump, data continue
+    t_cut = s.impacts_s[12] + 0.8
+    i = round(t_cut * rec.fs_hz)
+    t = rec.time_ns.copy()
+    t[i:] += 2_000_000_000
+    from boneimu.io import finish_recording
+
+    gapped = finish_recording(None, time_ns=t, acc_m_s2=rec.acc_m_s2, source_format="synthetic")
+    assert len(gapped.meta.gaps) == 1
+    seg = segment_recording(gapped)
+    heel = seg.of_kind("heel_drop")
+    assert len(heel) == 2
+    assert sum(len(b.reps) for b in heel) <= 10
+    assert heel[0].end_s < gapped.meta.gaps[0].start_s + 0.5 < heel[1].start_s
+
+
+def test_expect_hint_restricts_exercises() -> None:
+    seg = segment_recording(_session().recording(), expect="sit_to_stand")
+    assert {b.kind for b in seg.bouts} <= {"sit_to_stand", "walking", "balance"}
+    assert len(seg.of_kind("sit_to_stand")[0].reps) == 5
+
+
+def test_quiet_standing_and_walking_alone_give_no_reps() -> None:
+    rec = Session(seed=4).stand(30).walk(60, cadence_spm=95).stand(5).walk(60, 125).recording()
+    seg = segment_recording(rec)
+    assert not [b for b in seg.bouts if b.reps]
+    assert len(seg.of_kind("walking")) == 2
+
+
+def test_seat_landings_and_swaying_impacts_are_not_heel_drops() -> None:
+    s = Session(seed=7).stand(3)
+    for _ in range(5):
+        s.sit_down_hard()
+    s.stand(3)
+    for _ in range(6):
+        s.heel_drop_swaying()
+    seg = segment_recording(s.stand(3).recording(tilt_deg=10.0))
+    assert not seg.of_kind("heel_drop")
+    assert not seg.of_kind("hop")
