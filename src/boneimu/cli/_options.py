@@ -35,8 +35,8 @@ format_option = click.option(
     "fmt",
     metavar="NAME",
     default=None,
-    help="Reader to use instead of detecting it from the content (e.g. phyphox, "
-    "sensor_logger_zip, boneimu_native, boneimu_tidy_csv, generic_csv).",
+    help="Reader to use instead of detecting it from the content: phyphox, sensor_logger, "
+    "sensorlog, actigraph_csv, boneimu_native, boneimu_tidy_csv or generic_csv.",
 )
 
 

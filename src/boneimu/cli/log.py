@@ -16,6 +16,7 @@ from boneimu.dose.models import ManualEntry, ProfileIn
 from boneimu.dose.program import Program, load_program
 from boneimu.dose.store import DB_ENV, DoseLog, content_hash
 from boneimu.errors import ConfigError
+from boneimu.labels import EXERCISES
 
 _DB = click.option(
     "--db",
@@ -162,7 +163,9 @@ def add(
     with _open(ctx) as db:
         prof = db.profile(profile_name)
         mass = body_mass_kg if body_mass_kg is not None else prof.body_mass_kg
-        baseline = db.rep_baseline(profile_name, expect) if expect else None
+        # the person's own controlled reps, per exercise: the baseline for rushed/jerky flags
+        baselines = db.rep_baselines(profile_name, [expect] if expect else EXERCISES)
+        baseline = {ex: b for ex, b in baselines.items() if not b.empty} or None
         show = len(recordings) > 1
         with click.progressbar(
             recordings, label="logging", file=sys.stderr, hidden=not show

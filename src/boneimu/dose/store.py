@@ -16,7 +16,7 @@ import os
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date as Date
 from pathlib import Path
@@ -35,6 +35,7 @@ from boneimu.dose.baseline import RepBaseline
 from boneimu.dose.migrations import migrate
 from boneimu.dose.models import ManualEntry, Profile, ProfileIn, SessionRow
 from boneimu.errors import DoseLogError
+from boneimu.labels import EXERCISES
 from boneimu.results import AnalysisResult
 
 DB_ENV = "BONEIMU_DB"
@@ -368,6 +369,12 @@ class DoseLog:
                 raise DoseLogError(f"{self.path}: no session {session_id}")
 
     # -- baseline ---------------------------------------------------------------------------
+    def rep_baselines(
+        self, profile: str, exercises: Sequence[str] = EXERCISES
+    ) -> dict[str, RepBaseline]:
+        """:meth:`rep_baseline` for each exercise (the analysis takes this mapping)."""
+        return {ex: self.rep_baseline(profile, ex) for ex in exercises}
+
     def rep_baseline(
         self, profile: str, exercise: str, *, max_reps: int = BASELINE_MAX_REPS
     ) -> RepBaseline:

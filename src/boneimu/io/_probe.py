@@ -34,12 +34,12 @@ class Probe:
         if self.kind == "file" and not self.head_bytes.strip():
             return "file is empty"
         if self.kind == "file" and b"\x00" in self.head_bytes[:512]:
-            return "binary file in no format boneimu reads (see docs/formats.md)"
+            return "binary file in no format boneimu reads (see docs/formats/)"
         if self.kind != "file":
             shown = ", ".join(sorted(self.basenames())[:8]) or "nothing"
             return (
                 f"{self.kind} holds no recording boneimu recognises (found: {shown}); "
-                "see docs/formats.md"
+                "see docs/formats/"
             )
         first = self.head.splitlines()[0][:80] if self.head.splitlines() else ""
         return (
