@@ -11,6 +11,7 @@ from boneimu.ble.drivers.polar import PolarPmdDriver
 from boneimu.ble.drivers.thingy import Thingy52Driver
 from boneimu.ble.errors import CommandTimeoutError, ControlPointError, UnsupportedFeatureError
 from boneimu.ble.protocols import polar_pmd as pmd
+from boneimu.ble.sim_client import SimLink
 from boneimu.units import NS_PER_S
 from firmware_sims.ble import Faults, PolarPmdFirmware, Thingy52Firmware, polar_h10, polar_verity
 
@@ -95,6 +96,68 @@ def test_thingy_lost_notifications_counted(run_sim: Any) -> None:
     assert link.notifications_dropped > 10
     assert abs(drv.stats.dropped_samples - link.notifications_dropped) <= 1
     assert len(drv.stats.gaps) > 5
+
+
+def _host_ticks(monkeypatch: pytest.MonkeyPatch, tick_s: float) -> None:
+    """The host sees notifications only every ``tick_s`` (a busy event loop, OS buffering,
+    connection events): each is stamped at the end of its tick, up to ``tick_s`` late."""
+    real = SimLink.clock_ns
+    tick_ns = int(tick_s * NS_PER_S)
+
+    def clock_ns(self: SimLink) -> int:
+        rel = real(self) - self.start_unix_ns
+        return self.start_unix_ns + (rel // tick_ns + 1) * tick_ns
+
+    monkeypatch.setattr(SimLink, "clock_ns", clock_ns)
+
+
+@pytest.mark.parametrize(
+    ("tick_s", "jitter_s", "rate_hz", "drift_ppm"),
+    [(0.1, 0.0, 100, 50.0), (0.1, 0.0, 200, -50.0), (None, 0.005, 100, 50.0)],
+)
+def test_thingy_late_delivery_is_not_loss(
+    tick_s: float | None,
+    jitter_s: float,
+    rate_hz: int,
+    drift_ppm: float,
+    run_sim: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Notifications many periods late (bursts every 100 ms, or exponential jitter) on a
+    # lossless link: nothing dropped, no gaps, the true rate and drift.
+    if tick_s is not None:
+        _host_ticks(monkeypatch, tick_s)
+    faults = Faults(clock_drift_ppm=drift_ppm, latency_s=0.01, jitter_s=jitter_s, seed=5)
+    fw = Thingy52Firmware(faults=faults)
+    drv, link, got = run_sim(fw, Thingy52Driver, duration_s=60.0, rate_hz=rate_hz, step_s=0.1)
+    assert link.notifications_dropped == 0
+    assert drv.stats.dropped_samples == 0 and drv.stats.gaps == []
+    t = got.time_ns
+    assert abs(t.size - 60 * rate_hz) <= 0.02 * 60 * rate_hz
+    period_ns = NS_PER_S / rate_hz / (1 + drift_ppm * 1e-6)
+    assert (t[-1] - t[0]) / (t.size - 1) == pytest.approx(period_ns, rel=2e-4)
+    if tick_s is None:  # 100 ms host ticks hide 3 ms of drift in a minute
+        assert abs(drv.stats.drift_ppm + drift_ppm) < 30
+
+
+def test_thingy_losses_counted_under_late_delivery(
+    run_sim: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _host_ticks(monkeypatch, 0.02)
+    faults = Faults(drop_prob=0.03, latency_s=0.01, jitter_s=0.005, seed=5)
+    fw = Thingy52Firmware(faults=faults)
+    drv, link, _got = run_sim(fw, Thingy52Driver, duration_s=60.0, rate_hz=100, step_s=0.1)
+    assert link.notifications_dropped > 100
+    assert abs(drv.stats.dropped_samples - link.notifications_dropped) <= 1
+
+
+def test_thingy_reconnect_outage_is_a_gap_not_loss(run_sim: Any) -> None:
+    fw = Thingy52Firmware(faults=Faults(disconnect_at_s=[5.0]))
+    drv, link, got = run_sim(fw, Thingy52Driver, duration_s=12.0, rate_hz=50)
+    assert drv.stats.reconnects == 1 and drv.stats.dropped_samples == 0
+    assert len(drv.stats.gaps) == 1
+    assert np.all(np.diff(got.time_ns) > 0)
+    assert np.median(_true_motion_error(fw, link, got)) < 0.01  # times right after it too
 
 
 def test_order_features_before_subscribe_and_clean_teardown(run_sim: Any) -> None:

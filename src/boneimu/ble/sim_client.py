@@ -60,6 +60,7 @@ class SimLink:
         self._disconnects = sorted(faults.disconnect_at_s)
         self.t_s = 0.0  # pump (true) time
         self._deliver_s = 0.0  # last delivery time (deliveries are in order)
+        self._delivering = False
         self.client: SimClient | None = None
         self.notifications_dropped = 0
         self._task: asyncio.Task[None] | None = None
@@ -68,11 +69,18 @@ class SimLink:
 
     # ----- host clock -----------------------------------------------------------------
     def clock_ns(self) -> int:
-        if self.realtime:
+        """The host clock. A notification is stamped with its SIMULATED arrival time
+        (emission + the fault model's latency and jitter), in real-time mode too: the pump
+        delivers each step's frames in one burst, and at ``speed`` × real time a 20 ms step or
+        an event-loop stall would otherwise look like ``speed`` × as much delivery delay to
+        the driver (1.2 s at 60×). Outside deliveries, real-time mode reads the scaled wall
+        clock (time passes while the pump is held up, e.g. by imports)."""
+        if self.realtime and not self._delivering:
             return self._wall0_ns + round(
                 (time.monotonic() - self._t0_wall) * self.speed * NS_PER_S
             )
-        return self.start_unix_ns + round(self._deliver_s * NS_PER_S)
+        epoch = self._wall0_ns if self.realtime else self.start_unix_ns
+        return epoch + round(self._deliver_s * NS_PER_S)
 
     async def sleep(self, delay_s: float) -> None:
         """Sleep on the link's clock (virtual time in virtual mode)."""
@@ -112,6 +120,7 @@ class SimLink:
             if target > self.t_s:
                 await self.fw.advance(target)
                 self.t_s = target
+                self._deliver_s = max(self._deliver_s, target)
 
     async def _pump(self) -> None:
         while True:
@@ -125,6 +134,7 @@ class SimLink:
                 t_cut = self._disconnects.pop(0)
                 await self.fw.advance(t_cut)
                 self.t_s = t_cut
+                self._deliver_s = max(self._deliver_s, t_cut)
                 self._drop_link()
             await self.fw.advance(target)
             self.t_s = target
@@ -153,7 +163,11 @@ class SimLink:
         if faults.jitter_s:
             delay += float(self.rng.exponential(faults.jitter_s))
         self._deliver_s = max(self._deliver_s, self.fw.now_s + delay)
-        await client.deliver(uuid, bytes(data))
+        self._delivering = True
+        try:
+            await client.deliver(uuid, bytes(data))
+        finally:
+            self._delivering = False
 
     def client_factory(self, disconnected_callback: DisconnectCallback | None) -> SimClient:
         return SimClient(self, disconnected_callback)

@@ -207,18 +207,37 @@ async def _record(
     return stats, driver.stop_reason, n, live
 
 
+def sim_placement_for(kind: str, placement: str | None, sim_placement: str | None) -> str:
+    """Where the simulated person wears the sensor: ``--sim-placement``, else ``--placement``,
+    else where the kind is normally worn (H10: chest strap). The file stores the same."""
+    from boneimu.ble.session import kind_info
+
+    if placement is not None and sim_placement is not None and placement != sim_placement:
+        raise ConfigError(
+            f"--placement {placement} and --sim-placement {sim_placement} disagree: "
+            "the file must store where the simulated sensor is worn"
+        )
+    return sim_placement or placement or kind_info(kind).placement
+
+
 async def _record_sim(
-    kind: str, out: Path | None, program: str | None, speed: float, **kw: Any
+    kind: str,
+    out: Path | None,
+    program: str | None,
+    speed: float,
+    sim_placement: str | None = None,
+    **kw: Any,
 ) -> tuple[Any, str, int, Any]:
     from boneimu.ble.session import make_sim_firmware
     from boneimu.ble.sim_client import SimLink
 
     try:
-        from firmware_sims.ble import motion_for_program
+        from firmware_sims import ble as sim_ble
     except ImportError as exc:  # pragma: no cover - shipped with boneimu
         raise ConfigError(f"--sim needs the firmware_sims package: {exc}") from None
+    kw["placement"] = sim_placement_for(kind, kw.get("placement"), sim_placement)
     try:
-        motion = motion_for_program(program)
+        motion = sim_ble.motion_for_program(program, placement=kw["placement"])
     except ValueError as exc:
         raise ConfigError(f"--sim-program: {exc}") from None
     fw = make_sim_firmware(kind, motion=motion)
@@ -274,6 +293,13 @@ async def _record_sim(
     "(default: standing with periodic taps).",
 )
 @click.option(
+    "--sim-placement",
+    type=click.Choice(PLACEMENTS),
+    default=None,
+    help="Where the simulated person wears the sensor (default: --placement, else chest "
+    "for polar-h10, waist for polar-verity and thingy52); stored in the file.",
+)
+@click.option(
     "--sim-speed",
     "speed",
     type=float,
@@ -293,6 +319,7 @@ def record(
     profile: str | None,
     db: Path | None,
     program: str | None,
+    sim_placement: str | None,
     speed: float,
     as_json: bool,
 ) -> None:
@@ -303,6 +330,8 @@ def record(
     _setup_logging()
     if (device is None) == (sim is None):
         raise ConfigError("give exactly one of --device NAME|ADDRESS or --sim KIND")
+    if sim is None and (program is not None or sim_placement is not None):
+        raise ConfigError("--sim-program and --sim-placement need --sim KIND")
     if duration_s is not None and duration_s <= 0:
         raise ConfigError("--duration must be positive")
     kw: dict[str, Any] = {
@@ -314,7 +343,9 @@ def record(
         "live_factory": _live(exercise, profile, db, as_json),
     }
     if sim is not None:
-        stats, reason, n, live = asyncio.run(_record_sim(sim, out, program, speed, **kw))
+        stats, reason, n, live = asyncio.run(
+            _record_sim(sim, out, program, speed, sim_placement, **kw)
+        )
     else:
         assert device is not None
         stats, reason, n, live = asyncio.run(_record_device(device, out, **kw))
