@@ -63,6 +63,23 @@ class Session:
         self._add(np.full(self._n(1.2), G))
         return self
 
+    def toe_push(self, peak_g: float = 2.0) -> Session:
+        """A heel-drop-sized peak with no unloading before it (a push onto the toes)."""
+        self.stand(1.5)
+        self._add(self._spike(peak_g))
+        self._add(np.full(self._n(1.5), G))
+        return self
+
+    def jerky_piece(self, peak_g: float = 2.0) -> Session:
+        """A stop-and-go piece of a rise onto the toes: pushed up (0.5 g extra for 0.1 s),
+        braked (|a| 0.5 g for 0.1 s, the body still moving up), then a jolt: unloaded before
+        the peak like a drop, but never falling."""
+        self._add(np.full(self._n(0.1), 1.5 * G))
+        self._add(np.full(self._n(0.1), 0.5 * G))
+        self._add(self._spike(peak_g))
+        self._add(np.full(self._n(0.6), G))
+        return self
+
     def sit_down_hard(self, drop_m: float = 0.4, peak_g: float = 1.9) -> Session:
         """Descend ``drop_m`` (minimum jerk, 1 s), land on the seat, sit 2 s, rise again."""
         for sign in (-1.0, 1.0):

@@ -1,6 +1,8 @@
-"""Accuracy on the bundled labelled recordings (recordings/) must not drop below the figures
-published in docs/validation.md ("Rep counting and impact loading"). Regenerate those figures
-with benchmarks/validate_all.py and update FLOORS in the same change, never silently."""
+"""Accuracy must not drop below the figures published in docs/validation.md ("Rep counting and
+impact loading"): on the bundled labelled recordings (recordings/), and on a small held-out
+simulated stress batch (rushed and jerky heel drops, seeds never used for tuning). Regenerate
+the figures with benchmarks/validate_all.py and update the floors in the same change, never
+silently."""
 
 from __future__ import annotations
 
@@ -8,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from boneimu.detect.validate import validate_dir
+from boneimu.analysis import analyze_recording
+from boneimu.detect.validate import ValidationReport, score, validate_dir
+from firmware_sims import simulate_session
 
 # exercise -> (min rep F1, min % sets within ±1, max median peak-g error %); published values
 # (docs/validation.md) minus a small allowance for floating-point and library drift
 FLOORS: dict[str, tuple[float, float, float | None]] = {
-    "heel_drop": (0.89, 80.0, 2.0),
+    "heel_drop": (0.97, 80.0, 2.0),
     "hop": (0.98, 100.0, 11.0),
-    "sit_to_stand": (0.91, 80.0, None),
+    "sit_to_stand": (0.96, 80.0, None),
 }
 
 
@@ -31,3 +35,21 @@ def test_bundled_recordings_accuracy(recordings_dir: Path) -> None:
         assert s["sets_within_1_pct"] >= within_min, (name, s)
         if peak_max is not None:
             assert s["peak_g_error_median_pct"] <= peak_max, (name, s)
+
+
+def test_rushed_and_jerky_heel_drops_held_out() -> None:
+    # published (seeds 3000-3005, chest and lower back): F1 0.99, 100 % of sets within ±1,
+    # 88 % exact; before the fall/unloading tests: F1 0.92, 62 %, 38 %
+    total = ValidationReport(n_recordings=0)
+    for seed in (3000, 3001):
+        for place in ("chest", "lower_back"):
+            sim = simulate_session(
+                program="heel_drop:2x12@rushed=0.25,jerky=0.2",
+                placement=place,
+                seed=seed,
+                fs_hz=100.0,
+            )
+            total.merge(score(analyze_recording(sim.recording, placement=place), sim.labels))
+    s = total.per_exercise["heel_drop"].summary()
+    assert s["f1"] is not None and s["f1"] >= 0.95, s
+    assert s["sets_within_1_pct"] is not None and s["sets_within_1_pct"] >= 85.0, s

@@ -11,7 +11,9 @@ from _synth import Session
 
 from boneimu.detect.impacts import ImpactRepDetector
 from boneimu.detect.segment import segment_recording
+from boneimu.io import finish_recording
 from boneimu.signal.orientation import vertical_parts
+from boneimu.units import NS_PER_S, STANDARD_GRAVITY_M_S2
 
 
 def _session() -> Session:
@@ -114,3 +116,64 @@ def test_seat_landings_and_swaying_impacts_are_not_heel_drops() -> None:
     seg = segment_recording(s.stand(3).recording(tilt_deg=10.0))
     assert not seg.of_kind("heel_drop")
     assert not seg.of_kind("hop")
+
+
+def test_peaks_without_unloading_are_not_heel_drops() -> None:
+    # a heel drop is a fall onto the heels: |a| dips well below 1 g before the impact
+    s = Session(seed=6).stand(3)
+    for _ in range(6):
+        s.toe_push()
+    s.stand(3)
+    for _ in range(6):
+        s.heel_drop()
+    seg = segment_recording(s.stand(3).recording())
+    drops = [r for b in seg.of_kind("heel_drop") for r in b.reps]
+    assert len(drops) == 6
+    assert all(r.impact_s is not None and r.impact_s > s.impacts_s[0] - 0.1 for r in drops)
+
+
+def test_single_rise_is_a_transition_not_a_set() -> None:
+    s = Session(seed=7).stand(5).sit_to_stand().stand(20)
+    for _ in range(3):
+        s.sit_to_stand()
+    seg = segment_recording(s.stand(5).recording(tilt_deg=35.0))
+    sets = seg.of_kind("sit_to_stand")
+    assert [len(b.reps) for b in sets] == [3]
+    single = [b for b in seg.of_kind("other") if b.reps]
+    assert len(single) == 1 and single[0].reps[0].exercise == "sit_to_stand"
+    a, b = s.sts_s[0]
+    assert a - 0.3 <= 0.5 * (single[0].start_s + single[0].end_s) <= b + 0.3
+
+
+def test_jerky_rise_jolts_are_not_heel_drops() -> None:
+    # unloaded like a drop, but the body moves up before the jolt: no fall, no heel strike
+    s = Session(seed=8).stand(3)
+    for _ in range(6):
+        s.stand(1.0).jerky_piece().heel_drop()
+    seg = segment_recording(s.stand(3).recording())
+    drops = [r.impact_s for b in seg.of_kind("heel_drop") for r in b.reps]
+    assert len(drops) == 6
+    assert np.max(np.abs(np.array(drops) - np.array(s.impacts_s))) < 0.03
+
+
+def test_upright_reference_from_rise_ends_for_a_landscape_phone() -> None:
+    # no walking, no impacts: the upright direction is where the rises end. A phone worn
+    # landscape (x up) that later lies with y vertical used to take "y up" as upright.
+    s = Session(seed=9).stand(5)
+    for _ in range(3):
+        s.sit_to_stand()
+    stand = s.stand(3).recording(tilt_deg=90.0)
+    n_lie = round(30 * s.fs_hz)
+    rng = np.random.default_rng(0)
+    lying = np.array([0.0, STANDARD_GRAVITY_M_S2, 0.0]) + rng.normal(0, 0.2, (n_lie, 3))
+    dt_ns = round(NS_PER_S / s.fs_hz)
+    rec = finish_recording(
+        None,
+        time_ns=np.arange(stand.n_samples + n_lie, dtype=np.int64) * dt_ns,
+        acc_m_s2=np.concatenate([stand.acc_m_s2, lying]),
+        gyro_rad_s=None,
+        source_format="synthetic",
+        nominal_rate_hz=s.fs_hz,
+    )
+    sets = segment_recording(rec).of_kind("sit_to_stand")
+    assert [len(b.reps) for b in sets] == [3]

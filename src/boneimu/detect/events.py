@@ -29,6 +29,8 @@ class Rep:
     vertical_displacement_m: float | None = None
     peak_vertical_velocity_m_s: float | None = None
     phases_s: dict[str, float] = field(default_factory=dict)
+    impact_lp_g: float | None = None
+    """Impact peak of |a| low-passed at 20 Hz (the body's loading, without sensor jolts); g."""
 
     @property
     def duration_s(self) -> float:

@@ -6,10 +6,14 @@ apart. Rep candidates may be closer (``min_candidate_separation_s``).
 
 - Hop landing: within ``max_landing_delay_s`` of the end of a free-fall run (|a| < ``flight_g``
   for >= ``min_flight_s``) that began from a push-off (|a| >= ``push_off_g``); one per flight.
-- Heel drop: no such flight; mostly vertical motion (horizontal/vertical RMS ratio around the
-  impact <= ``max_horizontal_ratio``: walking heel strikes come with forward progression); no
+- Heel drop: no such flight; a fall onto the heels (unloaded: min |a| <= ``max_unloaded_g``
+  in the ``unload_window_s`` before, and falling: downward velocity >= ``min_fall_velocity_m_s``
+  in the ``fall_window_s`` before; the push onto the toes and jolts of a jerky rise are
+  neither); mostly vertical motion (horizontal/vertical RMS ratio around the impact <=
+  ``max_horizontal_ratio``: walking heel strikes come with forward progression); no
   seat-landing descent (<= ``max_descent_m`` in the ``descent_window_s`` before); loosely quiet
-  before and after; not the push onto the toes (no higher peak within ``push_window_s``).
+  before and after, waived within ``set_context_s`` of a drop that is (rushed reps); not an
+  early part of a larger unloaded impact within ``push_window_s``.
 
 Callers remove impacts inside walking bouts. See docs/algorithms/reps.md.
 """
@@ -72,6 +76,11 @@ class ImpactRepDetector:
         push_off_window_s: float = 0.15,
         push_window_s: float = 0.5,
         motion_window_s: float = 1.2,
+        max_unloaded_g: float = 0.75,
+        unload_window_s: float = 0.25,
+        set_context_s: float = 2.5,
+        min_fall_velocity_m_s: float = 0.2,
+        fall_window_s: float = 0.3,
         range_g: float | None = None,
     ) -> None:
         self.min_peak_g = min_peak_g
@@ -96,6 +105,11 @@ class ImpactRepDetector:
         self.push_off_window_s = push_off_window_s
         self.push_window_s = push_window_s
         self.motion_window_s = motion_window_s
+        self.max_unloaded_g = max_unloaded_g
+        self.unload_window_s = unload_window_s
+        self.set_context_s = set_context_s
+        self.min_fall_velocity_m_s = min_fall_velocity_m_s
+        self.fall_window_s = fall_window_s
         self.range_g = range_g
 
     def detect(
@@ -196,21 +210,51 @@ class ImpactRepDetector:
             half = round(self.motion_window_s / 2 * fs_hz)
             lo_w, hi_w = np.clip(peaks - half, 0, n), np.clip(peaks + half, 0, n)
             h_ratio = np.sqrt((ch[hi_w] - ch[lo_w]) / np.maximum(cv[hi_w] - cv[lo_w], 1e-12))
-        is_heel = (
+        # a heel drop is a fall onto the heels: the body is unloaded (|a| well below 1 g) in
+        # the moments before the impact. The push up onto the toes, a jerky rise or a bump
+        # loads the body from standing (|a| stays near or above 1 g) and is not a drop.
+        w_u = max(1, round(self.unload_window_s * fs_hz))
+        unloaded_min_g = -_window_max(-raw, np.clip(peaks - w_u, 0, n), peaks)
+        unloaded = unloaded_min_g <= self.max_unloaded_g
+        # ... and the body falls: downward vertical velocity (8 Hz vertical acceleration
+        # integrated, high-passed at 0.3 Hz) >= min_fall_velocity_m_s within fall_window_s
+        # before the impact; a stop-and-go (jerky) rise onto the toes moves up, not down
+        fall_m_s = np.full(peaks.size, np.inf)
+        if vertical_m_s2 is not None and peaks.size:
+            av = lowpass(vertical_m_s2, cutoff_hz=min(8.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+            vz = highpass(np.cumsum(av) / fs_hz, cutoff_hz=0.3, fs_hz=fs_hz, order=2)
+            w_f = max(1, round(self.fall_window_s * fs_hz))
+            fall_m_s = _window_max(-vz, np.clip(peaks - w_f, 0, n), peaks + 1)
+        drop_like = (
             ~is_hop
+            & unloaded
+            & (fall_m_s >= self.min_fall_velocity_m_s)
             & (h_ratio <= self.max_horizontal_ratio)
             & (descent_m <= self.max_descent_m)
             & (a[peaks] >= max(self.min_heel_drop_peak_g, self.min_peak_g))
-            & (sd <= self.max_quiet_sd_g)
-            & (sd_post <= self.max_post_sd_g)
             & (q_end - q_start > 0)
         )
-        # the push up onto the toes can peak too: a candidate followed within
-        # ``push_window_s`` by a higher peak is the push, not the drop's impact
+        is_heel = drop_like & (sd <= self.max_quiet_sd_g) & (sd_post <= self.max_post_sd_g)
+        # rushed drops follow each other without a quiet stance in between: next to a drop
+        # that passed the quiet tests (within ``set_context_s``), the rhythm of the set is the
+        # evidence and the quiet tests are waived
+        if self.set_context_s > 0 and is_heel.any():
+            t_heel = peaks[is_heel]
+            j = np.searchsorted(t_heel, peaks)
+            prev_gap = np.where(j > 0, peaks - t_heel[np.clip(j - 1, 0, None)], n)
+            next_gap = np.where(
+                j < t_heel.size, t_heel[np.clip(j, None, t_heel.size - 1)] - peaks, n
+            )
+            near = np.minimum(prev_gap, next_gap) <= self.set_context_s * fs_hz
+            is_heel |= drop_like & near
+        # one drop, one impact: a candidate followed within ``push_window_s`` by a higher peak
+        # that is itself preceded by unloading is an early part of that impact
         if peaks.size > 1:
             nxt_gap = np.diff(peaks) / fs_hz
             higher_next = np.zeros(peaks.size, dtype=bool)
-            higher_next[:-1] = (nxt_gap <= self.push_window_s) & (a[peaks[1:]] > a[peaks[:-1]])
+            higher_next[:-1] = (
+                (nxt_gap <= self.push_window_s) & (a[peaks[1:]] > a[peaks[:-1]]) & unloaded[1:]
+            )
             is_heel &= ~higher_next
         self.candidates_ = {
             "index": peaks,
@@ -221,6 +265,8 @@ class ImpactRepDetector:
             "sd_before_g": sd,
             "sd_after_g": sd_post,
             "descent_m": descent_m,
+            "unloaded_min_g": unloaded_min_g,
+            "fall_velocity_m_s": fall_m_s,
             "hop": is_hop,
             "heel_drop": is_heel,
         }
@@ -256,6 +302,7 @@ class ImpactRepDetector:
                     loading_rate_g_s=rate,
                     clipped=clipped,
                     flight_s=flight_run_s if hop else None,
+                    impact_lp_g=float(a[p]),
                 )
             )
         self.reps_ = reps

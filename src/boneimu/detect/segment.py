@@ -28,10 +28,12 @@ from boneimu.units import STANDARD_GRAVITY_M_S2
 
 SET_MAX_GAP_S: dict[str, float] = {"heel_drop": 8.0, "hop": 5.0, "sit_to_stand": 10.0}
 """Reps further apart than this start a new set."""
-SET_MIN_REPS: dict[str, int] = {"heel_drop": 3, "hop": 3, "sit_to_stand": 1}
-"""Fewer impact reps than this in a row are incidental (a stumble, a jump off a step)."""
+SET_MIN_REPS: dict[str, int] = {"heel_drop": 3, "hop": 3, "sit_to_stand": 2}
+"""Fewer reps than this in a row are not an exercise set: one or two impacts are incidental (a
+stumble, a jump off a step); a single rise is getting up from a chair (a transition), reported
+as an ``other`` bout carrying that rise, not as a one-rep sit-to-stand set."""
 HEEL_DROP_MIN_INTERVAL_S = 1.2
-MINOR_IMPACT_RATIO = 0.8
+MINOR_IMPACT_RATIO = 0.6
 STS_WALK_MARGIN_S = 3.0
 """Rises this close to a walking bout are stair steps or turns, not sit-to-stands."""
 BALANCE_MIN_S = 10.0
@@ -53,9 +55,14 @@ class Segmentation:
 
 
 def _group_sets(
-    reps: list[Rep], exercise: str, min_reps: int, gap_starts_s: list[float]
+    reps: list[Rep],
+    exercise: str,
+    min_reps: int,
+    gap_starts_s: list[float],
+    short: list[Bout] | None = None,
 ) -> list[Bout]:
-    """Consecutive reps of one exercise form a set; a pause or a data gap ends it."""
+    """Consecutive reps of one exercise form a set; a pause or a data gap ends it. Runs of
+    fewer than ``min_reps`` are dropped, or appended to ``short`` as ``other`` bouts."""
     mine = sorted((r for r in reps if r.exercise == exercise), key=lambda r: r.start_s)
     if exercise == "heel_drop":
         mine = _drop_minor_impacts(mine)
@@ -71,6 +78,12 @@ def _group_sets(
             groups[-1].append(r)
         else:
             groups.append([r])
+    if short is not None:
+        short += [
+            Bout(kind="other", start_s=g[0].start_s, end_s=g[-1].end_s, reps=tuple(g))
+            for g in groups
+            if len(g) < min_reps
+        ]
     return [
         Bout(kind=exercise, start_s=g[0].start_s, end_s=g[-1].end_s, reps=tuple(g))  # type: ignore[arg-type]
         for g in groups
@@ -79,19 +92,36 @@ def _group_sets(
 
 
 def _drop_minor_impacts(reps: list[Rep]) -> list[Rep]:
-    """A jerky rise or a stumble can add a smaller impact next to a heel drop's: of two impacts
-    closer than :data:`HEEL_DROP_MIN_INTERVAL_S`, the smaller is dropped when it is below
-    :data:`MINOR_IMPACT_RATIO` of the larger (two real rushed drops are of similar size)."""
-    keep = [True] * len(reps)
-    for i in range(1, len(reps)):
-        a, b = reps[i - 1], reps[i]
-        if (b.impact_s or b.start_s) - (a.impact_s or a.start_s) >= HEEL_DROP_MIN_INTERVAL_S:
-            continue
-        if b.peak_acc_g < MINOR_IMPACT_RATIO * a.peak_acc_g:
-            keep[i] = False
-        elif a.peak_acc_g < MINOR_IMPACT_RATIO * b.peak_acc_g:
-            keep[i - 1] = False
-    return [r for r, k in zip(reps, keep, strict=True) if k]
+    """A jerky rise or a stumble can add a smaller impact next to a heel drop's: an impact is
+    dropped when another one within :data:`HEEL_DROP_MIN_INTERVAL_S` of it is larger by more
+    than 1 / :data:`MINOR_IMPACT_RATIO` (two real rushed drops are of similar size)."""
+    if len(reps) < 2:
+        return reps
+    t = np.array([r.impact_s if r.impact_s is not None else r.start_s for r in reps])
+    # sizes compared after the 20 Hz low-pass: a sharp jolt of the phone reads high raw
+    peak = np.array([r.peak_acc_g if r.impact_lp_g is None else r.impact_lp_g for r in reps])
+    near = np.abs(t[:, None] - t[None, :]) < HEEL_DROP_MIN_INTERVAL_S
+    larger = peak[None, :] * MINOR_IMPACT_RATIO > peak[:, None]
+    keep = ~np.any(near & larger, axis=1)
+    return [r for r, k in zip(reps, keep.tolist(), strict=True) if k]
+
+
+def _relabel_lone_impacts(reps: list[Rep]) -> list[Rep]:
+    """A lone hop between two heel drops of one set is a heel drop: a rushed drop with a long
+    fall reads like a short flight. (Not the reverse: an impact between hops that fails the
+    hop test is a landing's second impact or a stumble, not a rep.)"""
+    imp = sorted((r for r in reps if r.impact_s is not None), key=lambda r: r.start_s)
+    out = {id(r): r for r in reps}
+    hop_t = np.array([r.start_s for r in imp if r.exercise == "hop"])
+    for i in range(1, len(imp) - 1):
+        a, r, b = imp[i - 1], imp[i], imp[i + 1]
+        if a.exercise == b.exercise == "heel_drop" and r.exercise == "hop":
+            gap = SET_MAX_GAP_S["heel_drop"]
+            lo, hi = np.searchsorted(hop_t, [r.start_s - gap, r.start_s + gap], side="right")
+            alone = hi - lo <= 1  # no other hop within a set gap
+            if alone and r.start_s - a.end_s <= gap and b.start_s - r.end_s <= gap:
+                out[id(r)] = dataclasses.replace(r, exercise=a.exercise)
+    return [out[id(r)] for r in reps]
 
 
 def _upright(
@@ -100,11 +130,14 @@ def _upright(
     impact_reps: list[Rep],
     ts: NDArray[np.float64],
     fs: float,
+    rise_ends: list[int] | None = None,
 ) -> NDArray[np.float64]:
     """The upright direction: mean up while walking (>= 10 s), else while standing just before
-    heel drops / hops (>= 3), else the mean up over samples within 45° of the device's long (y)
-    axis: phones sit long side vertical on a belt and in a trouser pocket while standing (a
-    heuristic; without any such samples, the mean over the segment)."""
+    heel drops / hops (>= 3), else the posture most rise candidates (``rise_ends``: sample
+    indices) end in, over the second after each, else the mean up over samples within 45° of
+    the device's long (y) axis: phones sit long side vertical on a belt and in a trouser
+    pocket while standing (a heuristic; without any such samples, the mean over the
+    segment)."""
     if walking.sum() >= 10 * fs:
         return upright_reference(up, walking)
     if len(impact_reps) >= 3:
@@ -112,6 +145,18 @@ def _upright(
         mask = np.zeros(up.shape[0], dtype=bool)
         mask[np.clip(idx, 0, up.shape[0] - 1)] = True
         return upright_reference(up, mask if mask.sum() >= 3 else None)
+    if rise_ends is not None and len(rise_ends):
+        # a rise ends standing: the posture most rise candidates end in (lying-down
+        # transitions also lift the hips first, but end elsewhere)
+        w = max(1, round(1.0 * fs))
+        after = np.array(
+            [upright_reference(up[e : e + w]) for e in rise_ends if e + w <= up.shape[0]]
+        )
+        if after.size:
+            agree = after @ after.T >= np.cos(np.radians(30.0))
+            best = int(np.argmax(agree.sum(axis=1)))
+            m = after[agree[best]].mean(axis=0)
+            return m / float(np.linalg.norm(m))
     along_y = np.abs(up[:, 1]) >= np.cos(np.radians(45.0))
     if along_y.sum() >= 3 * fs:
         sign = np.sign(np.sum(up[along_y, 1]))
@@ -144,7 +189,9 @@ def segment_recording(
         gyro = None if rec.gyro_rad_s is None else rec.gyro_rad_s[seg]
         ts = t[seg]
         vp = vertical_parts(acc, fs_hz=fs, gyro_rad_s=gyro)
-        walk = WalkingDetector().detect(vp.vertical_m_s2, vp.resultant_g, fs_hz=fs)
+        walk = WalkingDetector().detect(
+            vp.vertical_m_s2, vp.resultant_g, fs_hz=fs, horizontal_m_s2=vp.horizontal_m_s2
+        )
         for s, e, n_steps in walk.bouts_:
             bouts.append(
                 Bout(
@@ -171,7 +218,13 @@ def segment_recording(
             if expect in ("heel_drop", "hop") and r.exercise != expect:
                 r = dataclasses.replace(r, exercise=expect)  # type: ignore[arg-type]
             reps.append(r)
-        ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs)
+        rise_ends = None
+        if placement != "thigh" and walk.walking_.sum() < 10 * fs and len(imp.reps_) < 3:
+            cand = SitToStandDetector().detect(
+                vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts
+            )
+            rise_ends = [int(np.searchsorted(ts, r.end_s)) for r in cand.reps_]
+        ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs, rise_ends)
         tilt = tilt_deg(vp.up, ref)
         if placement == "thigh":
             sts: list[Rep] = (
@@ -205,6 +258,8 @@ def segment_recording(
     exercises: tuple[str, ...] = ("heel_drop", "hop", "sit_to_stand")
     if expect in exercises:
         exercises = (expect,)
+    if expect is None:
+        reps = _relabel_lone_impacts(reps)
     min_reps = dict(SET_MIN_REPS)
     gap_starts = [g.start_s for g in rec.meta.gaps]
     impact_sets: list[Bout] = []
@@ -221,14 +276,17 @@ def segment_recording(
         and not any(b.start_s - 1.0 <= r.end_s and r.start_s <= b.end_s + 1.0 for b in hop_sets)
     ]
     sets = list(impact_sets)
+    transitions: list[Bout] = []
     if "sit_to_stand" in exercises:
-        sets += _group_sets(sts_reps, "sit_to_stand", min_reps["sit_to_stand"], gap_starts)
+        sets += _group_sets(
+            sts_reps, "sit_to_stand", min_reps["sit_to_stand"], gap_starts, transitions
+        )
     # a balance hold cannot overlap an exercise set
     bouts = [
         b
         for b in bouts
         if b.kind != "balance" or not any(s.start_s < b.end_s and b.start_s < s.end_s for s in sets)
     ]
-    all_bouts = sorted([*bouts, *sets], key=lambda b: b.start_s)
+    all_bouts = sorted([*bouts, *sets, *transitions], key=lambda b: b.start_s)
     idx = np.concatenate(impacts) if impacts else np.zeros(0, np.int64)
     return Segmentation(bouts=all_bouts, impact_index=idx.astype(np.int64))

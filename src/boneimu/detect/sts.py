@@ -8,7 +8,8 @@ also be smooth (1.5-5 Hz vertical-acceleration RMS <= ``max_hf_ratio`` x the < 3
 turns and phone handling are not) and keep the sensor within ``max_tilt_deg`` of its starting
 orientation (lying down and bending over rotate a trunk sensor far more than a rise does) and,
 when an upright reference is known (``tilt_deg``), end upright: mean tilt over the next 0.5 s
-<= ``max_end_tilt_deg``.
+<= ``max_end_tilt_deg``, and not go on to lie down: tilt <= ``max_post_tilt_deg`` over the
+next ``post_window_s``.
 Thigh: the thigh swings from near horizontal (sitting, tilt > 60° from upright) to near
 vertical (< 30°). See docs/algorithms/reps.md.
 """
@@ -37,6 +38,8 @@ class SitToStandDetector:
         max_duration_s: float = 2.0,
         max_tilt_deg: float = 40.0,
         max_end_tilt_deg: float = 35.0,
+        max_post_tilt_deg: float = 60.0,
+        post_window_s: float = 2.5,
         max_hf_ratio: float = 1.5,
         edge_fraction: float = 0.15,
         min_separation_s: float = 1.0,
@@ -47,6 +50,8 @@ class SitToStandDetector:
         self.max_duration_s = max_duration_s
         self.max_tilt_deg = max_tilt_deg
         self.max_end_tilt_deg = max_end_tilt_deg
+        self.max_post_tilt_deg = max_post_tilt_deg
+        self.post_window_s = post_window_s
         self.max_hf_ratio = max_hf_ratio
         self.edge_fraction = edge_fraction
         self.min_separation_s = min_separation_s
@@ -99,6 +104,11 @@ class SitToStandDetector:
                 after = np.asarray(tilt_deg[e : e + max(1, round(0.5 * fs_hz))])
                 if after.size and float(np.mean(after)) > self.max_end_tilt_deg:
                     continue  # ends lying or bent over, not standing
+                # lying down starts with a lift of the hips too, then the trunk goes
+                # horizontal within seconds; sitting back down tilts it far less
+                post = np.asarray(tilt_deg[e : e + max(1, round(self.post_window_s * fs_hz))])
+                if post.size and float(np.max(post)) > self.max_post_tilt_deg:
+                    continue
             lf_rms = float(np.sqrt(np.mean(a_lp[s:e] ** 2)))
             hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
             if hf_rms > self.max_hf_ratio * lf_rms:

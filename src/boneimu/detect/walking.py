@@ -30,6 +30,7 @@ class WalkingDetector:
         min_peak_m_s2: float = 0.5,
         flight_g: float = 0.35,
         min_flight_s: float = 0.1,
+        min_horizontal_ratio: float = 0.15,
     ) -> None:
         self.min_steps = min_steps
         self.min_step_s = min_step_s
@@ -38,6 +39,7 @@ class WalkingDetector:
         self.min_peak_m_s2 = min_peak_m_s2
         self.flight_g = flight_g
         self.min_flight_s = min_flight_s
+        self.min_horizontal_ratio = min_horizontal_ratio
 
     def detect(
         self,
@@ -45,13 +47,23 @@ class WalkingDetector:
         resultant_g: NDArray[np.floating],
         *,
         fs_hz: float,
+        horizontal_m_s2: NDArray[np.floating] | None = None,
     ) -> WalkingDetector:
+        """``horizontal_m_s2`` ((n, 3), from ``vertical_parts``): when given, a bout must also
+        move horizontally (forward progression, side-to-side sway): 0.3-5 Hz horizontal RMS
+        >= ``min_horizontal_ratio`` x the vertical RMS. Heel drops in a rhythm do not."""
         n = len(vertical_m_s2)
         av = bandpass(
             vertical_m_s2, low_hz=0.5, high_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
         )
         peaks, _ = find_peaks(av, height=self.min_peak_m_s2, distance=max(1, round(0.3 * fs_hz)))
         self.steps_ = peaks
+        h_rms = v_rms = None
+        if horizontal_m_s2 is not None and self.min_horizontal_ratio > 0:
+            hi_hz = min(5.0, 0.4 * fs_hz)
+            hb = bandpass(horizontal_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+            vb = bandpass(vertical_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+            h_rms, v_rms = np.einsum("ij,ij->i", hb, hb), vb * vb
         walking = np.zeros(n, dtype=bool)
         bouts: list[tuple[int, int, int]] = []
         if peaks.size > self.min_steps:
@@ -72,6 +84,10 @@ class WalkingDetector:
                     continue
                 s = max(0, int(peaks[a]) - half)
                 e = min(n, int(peaks[b]) + half)
+                if h_rms is not None and v_rms is not None:
+                    h = float(np.sqrt(np.mean(h_rms[s:e])))
+                    if h < self.min_horizontal_ratio * float(np.sqrt(np.mean(v_rms[s:e]))):
+                        continue
                 walking[s:e] = True
                 bouts.append((s, e, int(n_steps)))
         self.bouts_ = bouts
