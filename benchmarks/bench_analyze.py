@@ -8,12 +8,14 @@ boneimu ``analyze_recording`` end to end; scikit-digital-health ``Sit2Stand.pred
 same acceleration; and the floor (one 4th-order Butterworth low-pass of |a| + find_peaks).
 Time from an untraced run; peak memory from a second run under tracemalloc (numpy allocations
 are traced). "detection only" is boneimu's segmentation and rep detection; "end to end" adds
-per-rep quality, balance scoring and dose (boneimu.analysis). Progress on stderr.
+per-rep quality, balance scoring and dose (boneimu.analysis); its untraced run is also
+split into steps from analyze_recording's progress lines. Progress on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 import tracemalloc
@@ -103,7 +105,13 @@ def main() -> None:
     if not args.skip_peer:
         rows.append(("skdh Sit2Stand (sit-to-stand only)", peer))
     rows.append(("boneimu detection only (segment_recording)", lambda: segment_recording(rec)))
-    rows.append(("boneimu analyze_recording (end to end)", lambda: analyze_recording(rec)))
+    steps: list[str] = []
+
+    def analyze() -> object:
+        steps.append("")  # marks the start of a run
+        return analyze_recording(rec, progress=steps.append)
+
+    rows.append(("boneimu analyze_recording (end to end)", analyze))
     res = {name: measure(name, fn, n) for name, fn in rows}
     t_floor = res[rows[0][0]][0]
     print(f"{args.hours:g} h, {n:,} samples at {FS_HZ:g} Hz, acc+gyro arrays {array_mb:.0f} MiB")
@@ -114,6 +122,15 @@ def main() -> None:
             f"| {name} | {dt:.1f} | {n / dt:,.0f} | {dt / t_floor:.1f} | {mb:.0f} | "
             f"{mb / array_mb:.1f} |"
         )
+    print_steps(steps[1 : steps.index("", 1)] if steps.count("") > 1 else steps[1:])
+
+
+def print_steps(lines: list[str]) -> None:
+    """Time between analyze_recording's progress lines ("[  12.3 s] what starts")."""
+    marks = [(float(x[1 : x.index(" s]")]), x[x.index(" s]") + 4 :]) for x in lines]
+    print("\n| analyze_recording step (untraced run) | s |\n|---|---|")
+    for (t0, what), (t1, _) in itertools.pairwise(marks):
+        print(f"| {what} | {t1 - t0:.1f} |")
 
 
 if __name__ == "__main__":

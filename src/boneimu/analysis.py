@@ -7,6 +7,10 @@ docs/algorithms/segmentation.md and docs/algorithms/reps.md.
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
+
 import numpy as np
 
 from boneimu.detect.balance import assess_balance
@@ -44,6 +48,13 @@ from boneimu.units import STANDARD_GRAVITY_M_S2
 
 MIN_ANALYSIS_DURATION_S = 5.0
 EXPECT_CHOICES = ("heel_drop", "hop", "sit_to_stand")
+PROGRESS_MIN_DURATION_S = 3600.0
+"""Recordings at least this long report progress on stderr unless told otherwise."""
+SET_SIGNAL_MARGIN_S = 12.0
+"""Rep quality reads at most 4.5 s before a set's first rep (the rest before a heel drop,
+a sit-to-stand's flexion) and 8 s after its last (a sit-to-stand's descent;
+boneimu.detect.quality), and the gravity tracking (0.2 Hz crossover) settles within about
+4 s: its signals are prepared on each set plus this margin."""
 
 
 def _check(rec: Recording, placement: str | None, expect: str | None) -> None:
@@ -62,6 +73,21 @@ def _check(rec: Recording, placement: str | None, expect: str | None) -> None:
         raise AnalysisError(f"{src}: unknown placement {placement!r}; use {', '.join(PLACEMENTS)}")
     if expect is not None and expect not in EXPECT_CHOICES:
         raise AnalysisError(f"{src}: unknown exercise {expect!r}; use {', '.join(EXPECT_CHOICES)}")
+
+
+def _progress_sink(rec: Recording, progress: Callable[[str], None] | None) -> Callable[[str], None]:
+    """``progress`` with the elapsed time prefixed; stderr for long recordings by default."""
+    t0 = time.perf_counter()
+    if progress is None:
+        if rec.duration_s < PROGRESS_MIN_DURATION_S:
+            return lambda msg: None
+        src = rec.meta.source_path or "recording"
+
+        def progress(msg: str) -> None:
+            print(f"analyze {src}: {msg}", file=sys.stderr, flush=True)
+
+    sink = progress
+    return lambda msg: sink(f"[{time.perf_counter() - t0:6.1f} s] {msg}")
 
 
 def _guess_placement(rec: Recording) -> str:
@@ -87,7 +113,12 @@ def _rep_result(
     t_s: np.ndarray,
     body_mass_kg: float | None,
     placement: str | None,
+    *,
+    need_ldlj: bool = True,
 ) -> RepResult:
+    """The detector's rep with its GRF estimate; LDLJ-A over the whole rep window only when
+    ``need_ldlj`` (rep quality measures it on the controlled part of the movement, which
+    replaces this one when it exists)."""
     fs = rec.fs_hz
     grf_bw = grf_n = None
     if body_mass_kg is not None and r.exercise != "sit_to_stand":
@@ -99,9 +130,9 @@ def _rep_result(
         )
         if est is not None:
             grf_bw, grf_n = est.peak_grf_bw, est.peak_grf_n
-    i0, i1 = np.searchsorted(t_s, [r.start_s, r.end_s])
     ldlj = None
-    if i1 - i0 >= round(0.3 * fs):
+    i0, i1 = (int(i) for i in np.searchsorted(t_s, [r.start_s, r.end_s]))
+    if need_ldlj and i1 - i0 >= round(0.3 * fs):
         gyro = None if rec.gyro_rad_s is None else rec.gyro_rad_s[i0:i1]
         if gyro is not None and np.isnan(gyro).any():
             gyro = None
@@ -126,6 +157,22 @@ def _rep_result(
         vertical_displacement_m=r.vertical_displacement_m,
         peak_vertical_velocity_m_s=r.peak_vertical_velocity_m_s,
     )
+
+
+def _set_signals(rec: Recording, t_s: np.ndarray, start_s: float, end_s: float) -> RepSignals:
+    """Rep-quality signals of one set: the recording from :data:`SET_SIGNAL_MARGIN_S` before
+    its first rep to as long after its last (rep quality never looks further), so their cost
+    follows the exercise time, not the recording's length."""
+    i0, i1 = (
+        int(i)
+        for i in np.searchsorted(
+            t_s, [start_s - SET_SIGNAL_MARGIN_S, end_s + SET_SIGNAL_MARGIN_S], side="right"
+        )
+    )
+    i0 = max(0, i0 - 1)
+    sl = slice(i0, max(i1, i0 + 1))
+    gyro = None if rec.gyro_rad_s is None else rec.gyro_rad_s[sl]
+    return rep_signals(rec.acc_m_s2[sl], fs_hz=rec.fs_hz, gyro_rad_s=gyro, t_s=t_s[sl])
 
 
 def _dose(
@@ -194,6 +241,7 @@ def analyze_recording(
     placement: str | None = None,
     expect: str | None = None,
     baseline: object | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> AnalysisResult:
     """Analyse one session: exercise sets with per-rep loading, walking, balance, dose.
 
@@ -201,29 +249,32 @@ def analyze_recording(
     unsure; GRF then uses the hip model, stated in the warnings). ``expect`` restricts
     detection to one exercise. ``baseline``: the person's RepBaseline for that exercise (or a
     dict exercise -> RepBaseline) for the rushed/jerky flags (boneimu.detect.quality).
+    ``progress`` receives one line per step (with the elapsed time); by default recordings
+    of :data:`PROGRESS_MIN_DURATION_S` or longer report to stderr, shorter ones stay quiet.
     """
     _check(rec, placement, expect)
+    say = _progress_sink(rec, progress)
     warnings: list[str] = []
     detected = False
     place = placement or rec.meta.placement
     if place is None:
+        say("detecting placement")
         guess = _guess_placement(rec)
         detected = guess != "unknown"
         place = guess if detected else None
         if not detected:
             warnings.append("placement not given and not detectable; assuming a trunk sensor")
+    say(f"detecting exercise, walking and balance in {rec.duration_s / 3600:.1f} h of data")
     seg = segment_recording(rec, placement=place, expect=expect)
     t_s = rec.t_s  # a property computed on each access: once here
     sets: list[SetResult] = []
     all_reps: list[RepResult] = []
-    sig: RepSignals | None = None
+    ex_bouts = [b for b in seg.bouts if b.kind in EXPECT_CHOICES]
+    say(f"rep quality of {sum(len(b.reps) for b in ex_bouts)} reps in {len(ex_bouts)} sets")
     for b in seg.bouts:
         if b.kind in EXPECT_CHOICES:
-            reps = [_rep_result(r, rec, t_s, body_mass_kg, place) for r in b.reps]
             # rep quality (issue 5): phases, smoothness, rushed/jerky flags, STS performance
-            sig = sig or rep_signals(
-                rec.acc_m_s2, fs_hz=rec.fs_hz, gyro_rad_s=rec.gyro_rad_s, t_s=t_s
-            )
+            sig = _set_signals(rec, t_s, b.start_s, b.end_s)
             quals = assess_reps(
                 b.kind,
                 b.reps,
@@ -231,6 +282,10 @@ def analyze_recording(
                 baseline=baseline_for(baseline, b.kind),
                 body_mass_kg=body_mass_kg,
             )
+            reps = [
+                _rep_result(r, rec, t_s, body_mass_kg, place, need_ldlj=q.ldlj_a is None)
+                for r, q in zip(b.reps, quals, strict=True)
+            ]
             reps = merge_quality(reps, quals)
             extra = (
                 sts_set_extra(quals, body_mass_kg=body_mass_kg) if b.kind == "sit_to_stand" else {}
@@ -255,6 +310,7 @@ def analyze_recording(
         )
         for b in seg.of_kind("walking")
     ]
+    say("balance holds and impact dose")
     balance = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz)
     dose = _dose(rec, seg.impact_index, all_reps, place, body_mass_kg)
     if body_mass_kg is not None and place in ("chest", "thigh"):
@@ -277,6 +333,7 @@ def analyze_recording(
         start_time_utc=rec.meta.start_time_utc,
         body_mass_kg=body_mass_kg,
     )
+    say("done")
     return AnalysisResult(
         recording=summary,
         sets=sets,

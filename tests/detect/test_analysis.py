@@ -130,3 +130,45 @@ def test_cli_analyze_and_validate(tmp_path: Path) -> None:
     )
     assert main(["validate", str(tmp_path), "--json"]) == 0
     assert main(["analyze", str(tmp_path / "missing.arrow")]) != 0
+
+
+def test_rep_quality_on_set_windows_matches_the_whole_recording() -> None:
+    """Rep quality reads its signals on each set +- SET_SIGNAL_MARGIN_S (speed, issue 4): the
+    flags and phases must be those computed on the whole recording."""
+    from boneimu.detect.quality import assess_reps, rep_signals
+    from boneimu.detect.segment import segment_recording
+
+    s = Session(seed=8).stand(30)
+    for _ in range(8):
+        s.heel_drop()
+    s.stand(40).walk(40)
+    for _ in range(4):
+        s.sit_to_stand()
+    rec = s.stand(30).recording(gyro=True)
+    res = analyze_recording(rec, placement="waist")
+    seg = segment_recording(rec, placement="waist")
+    whole = rep_signals(rec.acc_m_s2, fs_hz=rec.fs_hz, gyro_rad_s=rec.gyro_rad_s, t_s=rec.t_s)
+    bouts = [b for b in seg.bouts if b.kind in ("heel_drop", "sit_to_stand")]
+    assert bouts and [b.kind for b in bouts] == [x.exercise for x in res.sets]
+    for b, got in zip(bouts, res.sets, strict=True):
+        ref = assess_reps(b.kind, b.reps, whole)
+        assert [sorted(f.name for f in r.flags) for r in got.reps] == [
+            sorted(f.name for f in q.flags) for q in ref
+        ]
+        for r, q in zip(got.reps, ref, strict=True):
+            for k, v in q.phases_s.items():
+                assert r.phases_s[k] == pytest.approx(v, abs=0.03)
+            if q.ldlj_a is not None:
+                assert r.ldlj_a == pytest.approx(q.ldlj_a, abs=0.1)
+
+
+def test_progress_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    lines: list[str] = []
+    analyze_recording(_hops_session().recording(), placement="waist", progress=lines.append)
+    assert all(x.startswith("[") and " s] " in x for x in lines)
+    assert any("detecting exercise" in x for x in lines)
+    assert any("rep quality of 10 reps in 1 sets" in x for x in lines)
+    assert lines[-1].endswith("done")
+    # short recordings stay quiet by default (long ones report on stderr)
+    analyze_recording(_hops_session().recording(), placement="waist")
+    assert capsys.readouterr().err == ""

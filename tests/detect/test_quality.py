@@ -132,3 +132,66 @@ def test_bad_input_raises() -> None:
     with pytest.raises(AnalysisError):
         assess_reps("squat", [], sig)
     assert assess_reps("hop", [], sig) == []
+
+
+def test_jerky_rule_judges_each_rep_at_its_own_pace() -> None:
+    """A fast rep reads smoother in LDLJ-A (less background per movement): it must not hide
+    a jerky fast rep, nor make a slow smooth one look jerky."""
+    from boneimu.detect.quality import LDLJ_PER_LOG_DURATION, RepQuality, flag_reps
+
+    def q(rise: float, ldlj: float) -> RepQuality:
+        return RepQuality("heel_drop", 0.0, 1.0, phases_s={"rise": rise, "hold": 0.0}, ldlj_a=ldlj)
+
+    # smooth reps follow the pace law exactly: none is jerky, however fast or slow
+    smooth = [q(t, -7.0 + LDLJ_PER_LOG_DURATION * np.log(t)) for t in (0.3, 0.6, 0.8, 1.0, 1.2)]
+    assert not any(r.flagged("jerky") for r in flag_reps(smooth))
+    # a fast rep 1.5 below the law is jerky, though within the default margin (1.0) of the
+    # set's median LDLJ-A, where a pace-blind rule would pass it
+    fast = q(0.25, -7.0 + LDLJ_PER_LOG_DURATION * np.log(0.25) - 1.5)
+    med = float(np.median([r.ldlj_a for r in smooth]))
+    assert fast.ldlj_a is not None and fast.ldlj_a > med - 1.0
+    out = flag_reps([*smooth, fast])
+    flag = next(f for f in out[-1].flags if f.name == "jerky")
+    assert "pace" in flag.reason and flag.value < flag.threshold
+    assert not any(r.flagged("jerky") for r in out[:-1])
+
+
+def test_hop_landing_jolt_flags_unsteady_landings() -> None:
+    sim = simulate_session(program="hop:1x14@jerky=0.3", placement="waist", seed=7)
+    ex, reps = _label_reps(sim)
+    qs = assess_reps(ex, reps, _sig(sim))
+    truth = [r.jerky for r in sim.labels.sets[0].reps]
+    got = [q.flagged("jerky") for q in qs]
+    assert sum(truth) >= 3
+    assert sum(g and t for g, t in zip(got, truth, strict=True)) >= sum(truth) - 1
+    assert sum(g and not t for g, t in zip(got, truth, strict=True)) <= 1
+    assert all(q.landing_sway is not None for q in qs if "flight" in q.phases_s)
+
+
+def test_degenerate_rep_windows_give_no_metrics_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import boneimu.detect.quality as quality
+
+    sim = simulate_session(program="sit_to_stand:1x2", placement="waist", seed=5)
+    sig = _sig(sim)
+    ex, reps = _label_reps(sim)
+    real = quality._sts_phases
+
+    def two_sample_rise(*a, **k):  # type: ignore[no-untyped-def]
+        got = real(*a, **k)
+        if got is None:
+            return None
+        phases, f0, rs, _, end = got
+        return phases, f0, rs, rs + 1, end  # a 2-sample rise window
+
+    monkeypatch.setattr(quality, "_sts_phases", two_sample_rise)
+    qs = assess_reps(ex, reps, sig, body_mass_kg=70.0, height_m=1.7)
+    assert len(qs) == 2 and all(q.vertical_displacement_m is None for q in qs)
+    monkeypatch.undo()
+    # windows of 0-2 samples and at / past the ends of the data, every exercise
+    t_end = float(sig.t_s[-1]) if sig.t_s is not None else 0.0
+    for exercise in ("heel_drop", "hop", "sit_to_stand"):
+        for t0 in (0.0, t_end - 0.01, t_end + 2.0):
+            for d in (0.0, 0.01, 0.02):
+                imp = None if exercise == "sit_to_stand" else t0 + d
+                r = [Rep(exercise, t0, t0 + d, 1.0, impact_s=imp)]
+                assert len(assess_reps(exercise, r, sig, body_mass_kg=70.0, height_m=1.7)) == 1

@@ -48,10 +48,12 @@ def test_flag_precision_and_recall_on_unseen_sessions() -> None:
                 for name, c in counts.items():
                     t, p = getattr(lab, name), q.flagged(name)
                     c += (t and p, p and not t, t and not p)
-    min_recall = {"rushed": 0.8, "jerky": 0.6}  # published (validation.md): >= 0.9 / >= 0.69
+    # published (validation.md, per exercise): rushed P >= 0.96, R >= 0.90; jerky P >= 0.93,
+    # R >= 0.79. Floors below them for this small sample (16 jerky, 16 rushed reps).
+    min_recall = {"rushed": 0.8, "jerky": 0.7}
     for name, (tp, fp, fn) in counts.items():
         assert tp + fn >= 10, name
-        assert tp / (tp + fp) >= 0.75, (name, tp, fp, fn)
+        assert tp / (tp + fp) >= 0.85, (name, tp, fp, fn)
         assert tp / (tp + fn) >= min_recall[name], (name, tp, fp, fn)
 
 
