@@ -43,3 +43,19 @@ def test_moving_mean_and_norm() -> None:
     x = np.arange(10, dtype=float)
     assert_allclose(moving_mean(x, window_s=0.03, fs_hz=FS)[1:-1], x[1:-1])
     assert_allclose(norm(np.array([[3.0, 4.0, 0.0], [0.0, 0.0, -2.0]])), [5.0, 2.0])
+
+
+@pytest.mark.parametrize("shape", [(50,), (7,), (300, 3), (3, 2)])
+def test_identical_to_scipy_sosfiltfilt(shape: tuple[int, ...]) -> None:
+    from scipy import signal as sps
+
+    x = np.random.default_rng(3).normal(size=shape)
+    cases = [
+        (lowpass(x, cutoff_hz=5.0, fs_hz=FS), 5.0, "lowpass"),
+        (highpass(x, cutoff_hz=1.0, fs_hz=FS), 1.0, "highpass"),
+        (bandpass(x, low_hz=1.0, high_hz=8.0, fs_hz=FS), (1.0, 8.0), "bandpass"),
+    ]
+    for got, cutoff, btype in cases:
+        sos = sps.butter(4, cutoff, btype=btype, fs=FS, output="sos")
+        pad = min(3 * (2 * len(sos) + 1), shape[0] - 1)
+        assert_allclose(got, sps.sosfiltfilt(sos, x, axis=0, padlen=pad), rtol=0, atol=1e-12)

@@ -14,38 +14,60 @@ from scipy import signal as sps
 
 
 @functools.lru_cache(maxsize=256)
-def _sos(
+def _design(
     order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str
-) -> NDArray[np.float64]:
-    """Second-order sections of a Butterworth design; cached (streams filter every chunk)."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Butterworth second-order sections and their step-response initial state, cached:
+    per-rep and streaming callers filter thousands of short windows with the same design."""
     nyq = fs_hz / 2.0
     if np.any(np.asarray(cutoff_hz) >= nyq):
         raise ValueError(f"cutoff {cutoff_hz} Hz must be below Nyquist ({nyq:g} Hz)")
-    # private and never modified: safe to share through the cache (scipy needs it writable)
-    return np.asarray(sps.butter(order, cutoff_hz, btype=btype, fs=fs_hz, output="sos"))
+    sos = np.asarray(sps.butter(order, cutoff_hz, btype=btype, fs=fs_hz, output="sos"))
+    return sos, np.asarray(sps.sosfilt_zi(sos))
 
 
-def _filtfilt(sos: NDArray[np.float64], x: NDArray[np.floating], axis: int) -> NDArray[np.float64]:
-    x = np.asarray(x, dtype=np.float64)
-    n = int(x.shape[axis])
-    padlen = min(3 * (2 * len(sos) + 1), max(n - 1, 0))
+def _filtfilt(
+    design: tuple[NDArray[np.float64], NDArray[np.float64]],
+    x: NDArray[np.floating],
+    axis: int,
+) -> NDArray[np.float64]:
+    """Forward-backward filtering with odd extension: the algorithm of
+    ``scipy.signal.sosfiltfilt`` (same output), reusing the cached initial state."""
+    sos, zi = design
+    x = np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1)
+    n = int(x.shape[-1])
     if n < 2:
-        return np.array(x, dtype=np.float64)
-    return np.asarray(sps.sosfiltfilt(sos, x, axis=axis, padlen=padlen))
+        return np.moveaxis(np.array(x, dtype=np.float64), -1, axis)
+    pad = min(3 * (2 * len(sos) + 1), n - 1)
+    ext = np.concatenate(
+        [
+            2 * x[..., :1] - x[..., pad:0:-1],
+            x,
+            2 * x[..., -1:] - x[..., -2 : -pad - 2 : -1],
+        ],
+        axis=-1,
+    )
+    zi_shape = (len(sos), *x.shape[:-1], 2)
+    zi_b = zi.reshape(len(sos), *([1] * (x.ndim - 1)), 2)
+    y, _ = sps.sosfilt(sos, ext, axis=-1, zi=np.broadcast_to(zi_b * ext[..., :1], zi_shape))
+    y = y[..., ::-1]
+    y, _ = sps.sosfilt(sos, y, axis=-1, zi=np.broadcast_to(zi_b * y[..., :1], zi_shape))
+    y = y[..., ::-1][..., pad : pad + n]
+    return np.ascontiguousarray(np.moveaxis(y, -1, axis))
 
 
 def lowpass(
     x: NDArray[np.floating], *, cutoff_hz: float, fs_hz: float, order: int = 4, axis: int = 0
 ) -> NDArray[np.float64]:
     """Zero-phase Butterworth low-pass (effective order 2 x ``order``)."""
-    return _filtfilt(_sos(order, cutoff_hz, fs_hz, "lowpass"), x, axis)
+    return _filtfilt(_design(order, cutoff_hz, fs_hz, "lowpass"), x, axis)
 
 
 def highpass(
     x: NDArray[np.floating], *, cutoff_hz: float, fs_hz: float, order: int = 4, axis: int = 0
 ) -> NDArray[np.float64]:
     """Zero-phase Butterworth high-pass."""
-    return _filtfilt(_sos(order, cutoff_hz, fs_hz, "highpass"), x, axis)
+    return _filtfilt(_design(order, cutoff_hz, fs_hz, "highpass"), x, axis)
 
 
 def bandpass(
@@ -58,7 +80,7 @@ def bandpass(
     axis: int = 0,
 ) -> NDArray[np.float64]:
     """Zero-phase Butterworth band-pass."""
-    return _filtfilt(_sos(order, (low_hz, high_hz), fs_hz, "bandpass"), x, axis)
+    return _filtfilt(_design(order, (low_hz, high_hz), fs_hz, "bandpass"), x, axis)
 
 
 def moving_mean(x: NDArray[np.floating], *, window_s: float, fs_hz: float) -> NDArray[np.float64]:
