@@ -34,11 +34,13 @@ def _clean_stream(
         raise TypeError("time_ns must be int64 nanoseconds")
     if values.ndim != 2 or values.shape[0] != time_ns.shape[0]:
         raise ValueError(f"{name}: values shape {values.shape} does not match time")
-    if np.isinf(values).any():
-        row = int(np.flatnonzero(np.isinf(values).any(axis=1))[0])
-        raise CorruptFileError(path, f"{name}: infinite value in data row {row + 1}")
-    nan_rows = np.isnan(values).any(axis=1)
-    n_nan = int(nan_rows.sum())
+    n_nan = 0
+    if not np.isfinite(values).all():  # one pass in the common all-valid case
+        if np.isinf(values).any():
+            row = int(np.flatnonzero(np.isinf(values).any(axis=1))[0])
+            raise CorruptFileError(path, f"{name}: infinite value in data row {row + 1}")
+        nan_rows = np.isnan(values).any(axis=1)
+        n_nan = int(nan_rows.sum())
     if n_nan:
         if n_nan == int(nan_rows.shape[0]):
             raise CorruptFileError(path, f"{name}: every row has a missing (NaN) value")

@@ -231,6 +231,9 @@ def float_matrix(table: pa.Table, columns: Sequence[str]) -> NDArray[np.float64]
 
 
 CHUNK_BYTES = 8 << 20
+SMALL_CHUNK_BYTES = 4 << 20
+SMALL_FILE_BYTES = 64 << 20
+"""Files smaller than this are parsed on one thread (an hour at 100 Hz is ~20 MiB per CSV)."""
 """Text parsed per pyarrow call by :func:`read_numeric` (bounds its transient memory)."""
 
 
@@ -273,8 +276,13 @@ def read_numeric(
     v = np.empty((0, len(value_cols)), dtype=np.float64)
     n = 0
     skip = layout.skip_rows + 1
-    for chunk, consumed in _chunks(src, path):
-        opts = pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=4 << 20)
+    # small files on one thread: Arrow's per-thread buffers would dominate their peak memory
+    # (readers of several small files parse them concurrently instead)
+    threaded = size > SMALL_FILE_BYTES
+    for chunk, consumed in _chunks(src, path, CHUNK_BYTES if threaded else SMALL_CHUNK_BYTES):
+        opts = pacsv.ReadOptions(
+            skip_rows=skip, column_names=names, block_size=4 << 20, use_threads=threaded
+        )
         skip = 0
         try:
             table = pacsv.read_csv(
@@ -315,8 +323,10 @@ def _file_size(p: Path, path: Path) -> int:
         raise CorruptFileError(path, f"cannot read ({exc.strerror or exc})") from None
 
 
-def _chunks(src: Source, path: Path) -> Iterator[tuple[memoryview, int]]:
-    """``CHUNK_BYTES`` pieces of the text ending at line ends, with bytes consumed so far.
+def _chunks(
+    src: Source, path: Path, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[memoryview, int]]:
+    """``chunk_bytes`` pieces of the text ending at line ends, with bytes consumed so far.
 
     A file is read with one copy per chunk: after the last line end the file position is
     moved back, so the next read starts at the next line.
@@ -324,7 +334,7 @@ def _chunks(src: Source, path: Path) -> Iterator[tuple[memoryview, int]]:
     if isinstance(src, bytes):
         view, start = memoryview(src), 0
         while start < len(src):
-            end = min(start + CHUNK_BYTES, len(src))
+            end = min(start + chunk_bytes, len(src))
             if end < len(src):
                 nl = src.rfind(b"\n", start, end)
                 end = nl + 1 if nl >= start else len(src)
@@ -338,7 +348,7 @@ def _chunks(src: Source, path: Path) -> Iterator[tuple[memoryview, int]]:
         raise CorruptFileError(path, f"cannot read ({exc})") from None
     start, size = 0, len(mm)
     while start < size:
-        end = min(start + CHUNK_BYTES, size)
+        end = min(start + chunk_bytes, size)
         if end < size:
             nl = mm.rfind(b"\n", start, end)
             end = nl + 1 if nl >= start else _next_line_end(mm, end, size)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -184,7 +185,10 @@ def _read(src: _Source, platform: str | None, standardised: bool | None, kind: s
         raise ConfigError(f"{path}: unknown platform {plat!r} (android or ios)")
     std = standardised if standardised is not None else _truthy(meta.get("standardisation"))
     reconstructed = False
-    total = src.stream("TotalAcceleration")
+    with ThreadPoolExecutor(max_workers=1) as pool:  # parse the gyroscope file alongside
+        gyro_job = pool.submit(src.stream, "Gyroscope")
+        total = src.stream("TotalAcceleration")
+        gyro = gyro_job.result()
     if total is not None:
         t_ns, acc = total
         plat = plat or "android"
@@ -201,7 +205,6 @@ def _read(src: _Source, platform: str | None, standardised: bool | None, kind: s
     if plat == "ios" and not std:
         acc = np.negative(acc, out=acc)
         conversions.append("iOS sign flipped to Android (Metadata standardisation false/absent)")
-    gyro = src.stream("Gyroscope")
     baro = _barometer(src)
     nominal = _float(meta.get("sampleratems"))
     rate = 1000.0 / nominal if nominal and nominal > 0 else None
