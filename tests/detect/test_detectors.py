@@ -11,7 +11,9 @@ from _synth import Session
 
 from boneimu.detect.impacts import ImpactRepDetector
 from boneimu.detect.segment import segment_recording
+from boneimu.detect.sts import horizontal_rate, trunk_flexion
 from boneimu.io import finish_recording
+from boneimu.recording import Recording
 from boneimu.signal.orientation import vertical_parts
 from boneimu.units import NS_PER_S, STANDARD_GRAVITY_M_S2
 
@@ -29,6 +31,34 @@ def _session() -> Session:
     return s.stand(5)
 
 
+def _with_trunk_lean(
+    rec: Recording, sts_s: list[tuple[float, float]], lean_deg: float
+) -> Recording:
+    """Add a trunk lean to the gyroscope around each rise (a, b): forward over
+    [a - 0.1, a + 0.4] s, back over [a + 0.4, a + 0.9] s (half-sine rates about the device z
+    axis, horizontal in _synth's frames; the accelerometer does not follow, so keep it
+    small). A real rise always leans the trunk; a rise without it is rejected when a
+    gyroscope is present."""
+    assert rec.gyro_rad_s is not None
+    t = rec.t_s
+    rate = np.zeros(t.size)
+    amp = np.radians(lean_deg) * np.pi / (2 * 0.5)
+    for a, _ in sts_s:
+        for t0, sign in ((a - 0.1, 1.0), (a + 0.4, -1.0)):
+            m = (t >= t0) & (t < t0 + 0.5)
+            rate[m] += sign * amp * np.sin(np.pi * (t[m] - t0) / 0.5)
+    gyro = rec.gyro_rad_s.copy()
+    gyro[:, 2] += rate
+    return finish_recording(
+        None,
+        time_ns=rec.time_ns,
+        acc_m_s2=rec.acc_m_s2,
+        gyro_rad_s=gyro,
+        source_format="synthetic",
+        nominal_rate_hz=rec.fs_hz,
+    )
+
+
 @pytest.mark.parametrize(("fs_hz", "gyro"), [(100.0, False), (50.0, True), (200.0, True)])
 def test_segmentation_finds_each_set_and_no_reps_in_walking(fs_hz: float, gyro: bool) -> None:
     s = Session(fs_hz=fs_hz, seed=2)
@@ -42,7 +72,13 @@ def test_segmentation_finds_each_set_and_no_reps_in_walking(fs_hz: float, gyro: 
     for _ in range(5):
         s.sit_to_stand()
     s.stand(5)
-    seg = segment_recording(s.recording(tilt_deg=35.0, gyro=gyro))
+    rec = s.recording(tilt_deg=35.0, gyro=gyro)
+    if gyro:
+        # without the lean a gyroscope says these are not rises
+        seg = segment_recording(rec)
+        assert not seg.of_kind("sit_to_stand")
+        rec = _with_trunk_lean(rec, s.sts_s, 15.0)
+    seg = segment_recording(rec)
     kinds = [(b.kind, len(b.reps)) for b in seg.bouts if b.kind != "balance"]
     assert kinds == [("hop", 8), ("heel_drop", 10), ("walking", 0), ("sit_to_stand", 5)]
     impacts = [r.impact_s for b in seg.bouts for r in b.reps if r.impact_s is not None]
@@ -177,3 +213,24 @@ def test_upright_reference_from_rise_ends_for_a_landscape_phone() -> None:
     )
     sets = segment_recording(rec).of_kind("sit_to_stand")
     assert [len(b.reps) for b in sets] == [3]
+
+
+def test_trunk_flexion_about_a_horizontal_axis_ignores_turning() -> None:
+    fs = 50.0
+    t = np.arange(round(2.0 * fs)) / fs
+    up = np.tile([0.0, 0.0, 1.0], (t.size, 1))
+    lean = np.zeros((t.size, 3))
+    # 30° forward lean over 0.5 s about the device x axis (horizontal here), then back
+    m = (t >= 0.5) & (t < 1.0)
+    lean[m, 0] = np.radians(30.0) * np.pi / 1.0 * np.sin(np.pi * (t[m] - 0.5) / 0.5)
+    turn = np.zeros((t.size, 3))
+    turn[:, 2] = np.radians(90.0)  # turning on the spot: about the up axis only
+    for gyro, lean_deg in ((lean, 30.0), (lean + turn, 30.0), (turn, 0.0)):
+        rate = horizontal_rate(gyro, up, fs_hz=fs)
+        res = trunk_flexion(rate[: round(1.2 * fs)], rate, fs_hz=fs)
+        assert res is not None
+        assert abs(res[0] - lean_deg) < 3.0, res
+    nan_gyro = lean.copy()
+    nan_gyro[10] = np.nan
+    rate = horizontal_rate(nan_gyro, up, fs_hz=fs)
+    assert trunk_flexion(rate[:60], rate, fs_hz=fs) is None  # no gyro there: no decision

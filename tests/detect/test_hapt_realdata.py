@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _hapt import SIT_TO_STAND, WALKING_IDS, load_experiment
+from _hapt import SIT_TO_STAND, WALKING_IDS, HaptExperiment, load_experiment
 
 from boneimu.analysis import analyze_recording
 from boneimu.detect.segment import segment_recording
+from boneimu.io import finish_recording
+from boneimu.recording import Recording
 
 pytestmark = pytest.mark.realdata
 EXPERIMENTS = ((17, 9), (20, 10), (25, 12), (29, 14))
@@ -45,3 +47,38 @@ def test_hapt_sit_to_stands_found_and_no_impacts_in_walking(realdata: Path) -> N
         assert not [t for t in impacts if any(a <= (t or 0) <= b for a, b in walking)], exp
     assert total == 4
     assert found == 4
+
+
+def _rises_outside_labels(e: HaptExperiment, rec: Recording) -> int:
+    seg = segment_recording(rec)
+    mids = [
+        0.5 * (r.start_s + r.end_s)
+        for b in seg.bouts
+        for r in b.reps
+        if r.exercise == "sit_to_stand"
+    ]
+    truth = e.intervals_s(SIT_TO_STAND)
+    return sum(not any(a - 0.5 <= m <= b + 0.5 for a, b in truth) for m in mids)
+
+
+def test_hapt_turns_near_stairs_are_not_rises_with_a_gyroscope(realdata: Path) -> None:
+    """Development users 2 and 3: a movement next to the stairs lifts the waist like a rise
+    but hardly leans the trunk (docs/algorithms/reps.md); the gyroscope rejects it, the
+    accelerometer alone does not."""
+    if not (realdata / "hapt-dev").is_dir():
+        pytest.skip("hapt-dev not present")
+    with_gyro = without = 0
+    for exp, user in ((3, 2), (5, 3)):
+        e = load_experiment(realdata, exp, user)
+        rec = e.recording.with_meta(placement=None)
+        with_gyro += _rises_outside_labels(e, rec)
+        acc_only = finish_recording(
+            None,
+            time_ns=rec.time_ns,
+            acc_m_s2=rec.acc_m_s2,
+            source_format="hapt_raw",
+            nominal_rate_hz=rec.fs_hz,
+        )
+        without += _rises_outside_labels(e, acc_only)
+    assert with_gyro == 0
+    assert without >= 1

@@ -221,7 +221,7 @@ def segment_recording(
         rise_ends = None
         if placement != "thigh" and walk.walking_.sum() < 10 * fs and len(imp.reps_) < 3:
             cand = SitToStandDetector().detect(
-                vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts
+                vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, gyro_rad_s=gyro
             )
             rise_ends = [int(np.searchsorted(ts, r.end_s)) for r in cand.reps_]
         ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs, rise_ends)
@@ -233,7 +233,15 @@ def segment_recording(
         else:
             sts = (
                 SitToStandDetector()
-                .detect(vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, tilt_deg=tilt)
+                .detect(
+                    vp.vertical_m_s2,
+                    vp.resultant_g,
+                    vp.up,
+                    fs_hz=fs,
+                    t_s=ts,
+                    tilt_deg=tilt,
+                    gyro_rad_s=gyro,
+                )
                 .reps_
             )
         margin = round(STS_WALK_MARGIN_S * fs)

@@ -9,7 +9,8 @@ turns and phone handling are not) and keep the sensor within ``max_tilt_deg`` of
 orientation (lying down and bending over rotate a trunk sensor far more than a rise does) and,
 when an upright reference is known (``tilt_deg``), end upright: mean tilt over the next 0.5 s
 <= ``max_end_tilt_deg``, and not go on to lie down: tilt <= ``max_post_tilt_deg`` over the
-next ``post_window_s``.
+next ``post_window_s``. With a gyroscope, the trunk must also lean forward before the lift
+(:func:`trunk_flexion`); without one that test is skipped.
 Thigh: the thigh swings from near horizontal (sitting, tilt > 60° from upright) to near
 vertical (< 30°). See docs/algorithms/reps.md.
 """
@@ -37,12 +38,15 @@ class SitToStandDetector:
         min_duration_s: float = 0.2,
         max_duration_s: float = 2.0,
         max_tilt_deg: float = 40.0,
-        max_end_tilt_deg: float = 35.0,
+        max_end_tilt_deg: float = 28.0,
         max_post_tilt_deg: float = 60.0,
         post_window_s: float = 2.5,
         max_hf_ratio: float = 1.5,
         edge_fraction: float = 0.15,
         min_separation_s: float = 1.0,
+        min_flexion_deg: float = 12.0,
+        min_flexion_rate_deg_s: float = 30.0,
+        flexion_lookback_s: float = 1.5,
     ) -> None:
         self.min_velocity_m_s = min_velocity_m_s
         self.min_displacement_m = min_displacement_m
@@ -55,6 +59,9 @@ class SitToStandDetector:
         self.max_hf_ratio = max_hf_ratio
         self.edge_fraction = edge_fraction
         self.min_separation_s = min_separation_s
+        self.min_flexion_deg = min_flexion_deg
+        self.min_flexion_rate_deg_s = min_flexion_rate_deg_s
+        self.flexion_lookback_s = flexion_lookback_s
 
     def detect(
         self,
@@ -65,9 +72,12 @@ class SitToStandDetector:
         fs_hz: float,
         t_s: NDArray[np.float64] | None = None,
         tilt_deg: NDArray[np.floating] | None = None,
+        gyro_rad_s: NDArray[np.floating] | None = None,
     ) -> SitToStandDetector:
         """Rises in one contiguous segment; ``up`` is the (n, 3) tracked up direction and
-        ``t_s`` the sample times (s; None: uniform from 0)."""
+        ``t_s`` the sample times (s; None: uniform from 0). With ``gyro_rad_s`` (n, 3) a
+        rise must also show the trunk's forward lean (see :func:`trunk_flexion`)."""
+        pitch_rad_s = None if gyro_rad_s is None else horizontal_rate(gyro_rad_s, up, fs_hz=fs_hz)
         a_lp = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
         v_raw = np.cumsum(a_lp) / fs_hz
         v = highpass(v_raw, cutoff_hz=VELOCITY_HIGHPASS_HZ, fs_hz=fs_hz, order=2)
@@ -113,6 +123,13 @@ class SitToStandDetector:
             hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
             if hf_rms > self.max_hf_ratio * lf_rms:
                 continue
+            if pitch_rad_s is not None:
+                lo = max(0, s - round(self.flexion_lookback_s * fs_hz))
+                flex = trunk_flexion(pitch_rad_s[lo : p + 1], pitch_rad_s[lo:e], fs_hz=fs_hz)
+                if flex is not None and (
+                    flex[0] < self.min_flexion_deg or flex[1] < self.min_flexion_rate_deg_s
+                ):
+                    continue  # the trunk did not lean forward before the lift
             if reps and sample_time_s(t_s, s, fs_hz=fs_hz) < reps[-1].end_s:
                 continue
             reps.append(
@@ -127,6 +144,48 @@ class SitToStandDetector:
             )
         self.reps_ = reps
         return self
+
+
+def horizontal_rate(
+    gyro_rad_s: NDArray[np.floating], up: NDArray[np.floating], *, fs_hz: float
+) -> NDArray[np.float64]:
+    """Angular rate about horizontal axes (n, 3), rad/s: the gyroscope low-passed at 3 Hz
+    with its component about the up direction (turning, yaw) removed. NaN rows stay NaN."""
+    g = lowpass(
+        np.nan_to_num(np.asarray(gyro_rad_s, dtype=np.float64)),
+        cutoff_hz=min(3.0, 0.4 * fs_hz),
+        fs_hz=fs_hz,
+        order=2,
+    )
+    u = np.asarray(up, dtype=np.float64)
+    g -= np.einsum("ij,ij->i", g, u)[:, None] * u
+    g[np.isnan(np.asarray(gyro_rad_s)).any(axis=1)] = np.nan
+    return g
+
+
+def trunk_flexion(
+    rate_to_peak: NDArray[np.float64], rate_window: NDArray[np.float64], *, fs_hz: float
+) -> tuple[float, float] | None:
+    """The trunk's lean before a rise: ``rate_to_peak`` is :func:`horizontal_rate` from a
+    look-back before the rise to its upward-velocity peak, ``rate_window`` the same from the
+    look-back to the rise's end. The pitch axis is the dominant horizontal rotation axis over
+    ``rate_window``; the pitch angle, integrated from the look-back start, is followed up to
+    the velocity peak. Returns (largest excursion, degrees; peak rate towards it, °/s), or
+    None when the gyroscope has NaN rows there (no decision).
+
+    A sit-to-stand leans the trunk forward before and during seat-off (HAPT waist, users
+    1-8: 32-77°, peak rate >= 75°/s; simulated rises >= 14°, >= 39°/s); the turns, steps
+    and phone handling that lift a waist sensor without a rise (HAPT users 1-8, unlabelled
+    stretches next to the stairs) lean it <= 15° or turn it slowly (<= 27°/s).
+    """
+    if rate_window.size == 0 or np.isnan(rate_window).any():
+        return None
+    axis = np.linalg.eigh(rate_window.T @ rate_window)[1][:, -1]
+    rate = np.degrees(rate_to_peak @ axis)
+    theta = np.cumsum(rate) / fs_hz
+    k = int(np.argmax(np.abs(theta)))
+    sign = 1.0 if theta[k] >= 0 else -1.0
+    return float(abs(theta[k])), float(np.max(sign * rate[: k + 1]))
 
 
 class ThighSitToStandDetector:
