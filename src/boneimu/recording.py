@@ -39,9 +39,7 @@ class Gap(BaseModel):
     """An interval with no samples, longer than the recording's gap limit."""
 
     model_config = ConfigDict(extra="forbid")
-    start_s: float = Field(
-        description="last sample before the gap, s from first sample"
-    )
+    start_s: float = Field(description="last sample before the gap, s from first sample")
     end_s: float = Field(description="first sample after the gap, s from first sample")
     after_index: int = Field(description="index of the last sample before the gap")
 

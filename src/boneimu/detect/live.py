@@ -348,10 +348,10 @@ class LiveRepMonitor:
                 for r, q in zip(missing, self._measure(missing, sig, start), strict=True):
                     self._cache[round((r.impact_s or 0.0) * fs)] = q
             for r in reps:
-                q = self._cached(r)
-                if q is not None:  # measured ahead: the rep's span from the final detection
-                    q = replace(q, start_s=r.start_s, end_s=r.end_s)
-                    out.append(self._emit(q, n / fs, r.impact_s or r.end_s, r))
+                ahead = self._cached(r)
+                if ahead is not None:  # measured ahead: the rep's span from the final detection
+                    done = replace(ahead, start_s=r.start_s, end_s=r.end_s)
+                    out.append(self._emit(done, n / fs, r.impact_s or r.end_s, r))
             busy = True
         self._undecided = max(self._undecided, hd)
         self._cache = {k: v for k, v in self._cache.items() if k >= self._undecided - 2}
