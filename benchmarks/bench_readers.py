@@ -198,16 +198,15 @@ def table(results: dict[str, dict[str, float]], reps: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-NOTE = """How to read it. The CSV parsing itself is faster than the bare pandas read (pyarrow
-directly, only the needed columns, 8 MiB pieces parsed straight into the final arrays). On top
-of it `finish_recording` validates the arrays and interpolates the gyroscope onto the
-accelerometer times (single-threaded numpy, ~0.04 s per hour of 100 Hz data): on the 24 h
-export the reader is at or below the bare read time and peak memory is ~2.6x the final arrays
-(the bare pandas read alone peaks higher). On the 1 h export everything takes a tenth of a
-second, so the wall-clock ratio mostly measures load from other processes on these shared
-2-core machines (the CPU-time ratio is steadier), and a fixed ~15-20 MiB of parser and thread
-pool memory plus the interpolation's temporaries keep peak memory above 3x of the 19 MiB of
-arrays (bare pandas: ~5x). The 1.5x / 3x targets are met where they matter, on long files."""
+NOTE = """How to read it. The reader parses with pyarrow directly (only the needed columns,
+pieces of text parsed straight into the final arrays) and parses the gyroscope file alongside
+the accelerometer file; `finish_recording` then validates the arrays, detects gaps and
+interpolates the gyroscope onto the accelerometer times. Files under 64 MiB are parsed on one
+Arrow thread in 4 MiB pieces, because Arrow's per-thread buffers would otherwise dominate the
+peak memory of a short recording; larger files use Arrow's threads in 8 MiB pieces. Freed
+parser buffers are returned to the OS after each file. On the 1 h export everything takes a
+tenth of a second, so its wall-clock ratio mostly measures other load on these shared 2-core
+machines (the CPU-time ratio is steadier)."""
 
 
 def update_docs(text: str) -> None:
