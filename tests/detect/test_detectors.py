@@ -16,6 +16,7 @@ from boneimu.io import finish_recording
 from boneimu.recording import Recording
 from boneimu.signal.orientation import vertical_parts
 from boneimu.units import NS_PER_S, STANDARD_GRAVITY_M_S2
+from firmware_sims import simulate_session
 
 
 def _session() -> Session:
@@ -234,3 +235,19 @@ def test_trunk_flexion_about_a_horizontal_axis_ignores_turning() -> None:
     nan_gyro[10] = np.nan
     rate = horizontal_rate(nan_gyro, up, fs_hz=fs)
     assert trunk_flexion(rate[:60], rate, fs_hz=fs) is None  # no gyro there: no decision
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_balance_only_session_finds_every_hold(seed: int) -> None:
+    # no walking, no impacts: rise candidates come from handling the phone and stepping into
+    # stance. Their end posture is not upright unless the person stays still in it; taking
+    # it as upright anyway hid every quiet hold of the session.
+    program = (
+        "two_leg:1x30s, tandem:1x30s, single_leg:1x30s, two_leg:1x30s@eyes=closed, "
+        "tandem:1x30s@eyes=closed"
+    )
+    placement = ("waist", "lower_back", "chest")[seed % 3]
+    sim = simulate_session(program=program, placement=placement, seed=seed)
+    holds = segment_recording(sim.recording, placement=placement).of_kind("balance")
+    for lab in sim.labels.balance:
+        assert any(b.start_s < lab.end_s and lab.start_s < b.end_s for b in holds), lab.stance

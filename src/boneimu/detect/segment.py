@@ -39,6 +39,9 @@ STS_WALK_MARGIN_S = 3.0
 BALANCE_MIN_S = 10.0
 BALANCE_MAX_SD_G = 0.03
 BALANCE_MAX_TILT_DEG = 30.0
+UPRIGHT_MIN_HELD_S = 10.0
+"""Without walking or impacts, the posture rises end in is taken as upright only when the
+person stays still in it (within :data:`BALANCE_MAX_TILT_DEG`) for this long in all."""
 
 
 @dataclass
@@ -131,13 +134,16 @@ def _upright(
     ts: NDArray[np.float64],
     fs: float,
     rise_ends: list[int] | None = None,
+    quiet: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
     """The upright direction: mean up while walking (>= 10 s), else while standing just before
     heel drops / hops (>= 3), else the posture most rise candidates (``rise_ends``: sample
-    indices) end in, over the second after each, else the mean up over samples within 45° of
-    the device's long (y) axis: phones sit long side vertical on a belt and in a trouser
-    pocket while standing (a heuristic; without any such samples, the mean over the
-    segment)."""
+    indices) end in, over the second after each, provided the person holds it: at least
+    :data:`UPRIGHT_MIN_HELD_S` of ``quiet`` samples within :data:`BALANCE_MAX_TILT_DEG` of it
+    (spurious candidates, e.g. handling the phone before a balance-only session, end in a
+    posture nobody stands still in), else the mean up over samples within 45° of the
+    device's long (y) axis: phones sit long side vertical on a belt and in a trouser pocket
+    while standing (a heuristic; without any such samples, the mean over the segment)."""
     if walking.sum() >= 10 * fs:
         return upright_reference(up, walking)
     if len(impact_reps) >= 3:
@@ -146,22 +152,40 @@ def _upright(
         mask[np.clip(idx, 0, up.shape[0] - 1)] = True
         return upright_reference(up, mask if mask.sum() >= 3 else None)
     if rise_ends is not None and len(rise_ends):
-        # a rise ends standing: the posture most rise candidates end in (lying-down
-        # transitions also lift the hips first, but end elsewhere)
-        w = max(1, round(1.0 * fs))
-        after = np.array(
-            [upright_reference(up[e : e + w]) for e in rise_ends if e + w <= up.shape[0]]
-        )
-        if after.size:
-            agree = after @ after.T >= np.cos(np.radians(30.0))
-            best = int(np.argmax(agree.sum(axis=1)))
-            m = after[agree[best]].mean(axis=0)
-            return m / float(np.linalg.norm(m))
+        ref = _held_rise_end_posture(up, rise_ends, fs, quiet)
+        if ref is not None:
+            return ref
     along_y = np.abs(up[:, 1]) >= np.cos(np.radians(45.0))
     if along_y.sum() >= 3 * fs:
         sign = np.sign(np.sum(up[along_y, 1]))
         return upright_reference(up, along_y & (np.sign(up[:, 1]) == sign))
     return upright_reference(up, walking if walking.any() else None)
+
+
+def _held_rise_end_posture(
+    up: NDArray[np.float64], rise_ends: list[int], fs: float, quiet: NDArray[np.bool_] | None
+) -> NDArray[np.float64] | None:
+    """A rise ends standing: of the postures rise candidates end in (mean up over the second
+    after each; candidates within 30° of each other agree), the one most candidates agree on
+    among those held still for >= :data:`UPRIGHT_MIN_HELD_S` (ties: the longer held); None
+    when none is. Lying-down transitions also lift the hips first but end elsewhere."""
+    w = max(1, round(1.0 * fs))
+    after = np.array([upright_reference(up[e : e + w]) for e in rise_ends if e + w <= up.shape[0]])
+    if not after.size:
+        return None
+    agree = after @ after.T >= np.cos(np.radians(30.0))
+    means = agree.astype(np.float64) @ after
+    means /= np.linalg.norm(means, axis=1, keepdims=True)
+    if quiet is None:
+        held_s = np.full(len(after), np.inf)
+    else:
+        near = (up[quiet] @ means.T) >= np.cos(np.radians(BALANCE_MAX_TILT_DEG))
+        held_s = near.sum(axis=0) / fs
+    ok = held_s >= UPRIGHT_MIN_HELD_S
+    if not ok.any():
+        return None
+    best = int(np.lexsort((held_s, agree.sum(axis=1), ok))[-1])
+    return means[best]
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -218,13 +242,15 @@ def segment_recording(
             if expect in ("heel_drop", "hop") and r.exercise != expect:
                 r = dataclasses.replace(r, exercise=expect)  # type: ignore[arg-type]
             reps.append(r)
+        # quiet: still outside walking (balance holds, and how long a posture is held)
+        quiet = still_mask(acc, fs_hz=fs, window_s=1.0, sd_g=BALANCE_MAX_SD_G) & ~walk.walking_
         rise_ends = None
         if placement != "thigh" and walk.walking_.sum() < 10 * fs and len(imp.reps_) < 3:
             cand = SitToStandDetector().detect(
                 vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, gyro_rad_s=gyro
             )
             rise_ends = [int(np.searchsorted(ts, r.end_s)) for r in cand.reps_]
-        ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs, rise_ends)
+        ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs, rise_ends, quiet)
         tilt = tilt_deg(vp.up, ref)
         if placement == "thigh":
             sts: list[Rep] = (
@@ -251,9 +277,7 @@ def segment_recording(
             if not walk.walking_[s:e].any():
                 reps.append(r)
         # balance: long, quiet, upright holds outside walking
-        quiet = still_mask(acc, fs_hz=fs, window_s=1.0, sd_g=BALANCE_MAX_SD_G)
-        quiet &= ~walk.walking_ & (tilt < BALANCE_MAX_TILT_DEG)
-        for s, e in _runs(quiet):
+        for s, e in _runs(quiet & (tilt < BALANCE_MAX_TILT_DEG)):
             if (e - s) / fs >= BALANCE_MIN_S:
                 bouts.append(
                     Bout(
