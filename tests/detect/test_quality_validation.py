@@ -74,3 +74,36 @@ def test_sway_score_ranks_true_sway() -> None:
     assert len(pairs) >= 3
     rho = spearmanr([p[0] for p in pairs], [p[1] for p in pairs]).statistic
     assert rho <= -0.75
+
+
+def test_sit_to_stand_flags_and_rise_time_end_to_end() -> None:
+    """Through ``analyze_recording``: the detector's rep windows (a stop-and-go rise is one
+    rep spanning its pieces; quick rises are found) carry the flags and the rise time."""
+    from boneimu.analysis import analyze_recording
+
+    counts = {name: np.zeros(3, int) for name in ("rushed", "jerky")}  # tp, fp, fn
+    rise_err: list[float] = []
+    for seed, placement in ((504, "waist"), (505, "chest")):
+        sim = simulate_session(
+            program="sit_to_stand:1x12@rushed=0.3,jerky=0.3", placement=placement, seed=seed
+        )
+        res = analyze_recording(sim.recording)
+        det = [r for s in res.sets if s.exercise == "sit_to_stand" for r in s.reps]
+        for lab in sim.labels.sets[0].reps:
+            a = lab.start_s + lab.phases_s["flexion"]
+            b = a + lab.phases_s["rise"]
+            over = [(min(b, r.end_s) - max(a, r.start_s), r) for r in det]
+            hits = [x for x in over if x[0] > 0]
+            hit = max(hits, key=lambda x: x[0])[1] if hits else None
+            for name, c in counts.items():
+                t = getattr(lab, name)
+                p = hit is not None and any(f.name == name for f in hit.flags)
+                c += (t and p, p and not t, t and not p)
+            if hit is not None and "rise" in hit.phases_s:
+                rise_err.append(abs(hit.phases_s["rise"] - lab.phases_s["rise"]))
+    for name, (tp, fp, fn) in counts.items():
+        assert tp + fn >= 5, name
+        assert tp / (tp + fp) >= 0.8, (name, tp, fp, fn)
+        assert tp / (tp + fn) >= 0.75, (name, tp, fp, fn)
+    assert len(rise_err) >= 20
+    assert float(np.median(rise_err)) <= 0.15

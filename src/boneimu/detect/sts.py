@@ -2,15 +2,21 @@
 
 Trunk placements: vertical velocity from the gravity-removed vertical acceleration (low-pass
 3 Hz, integrated, high-pass 0.1 Hz); an upward velocity peak >= 0.2 m/s whose excursion
-(velocity above 15 % of its peak) lasts 0.4-4.5 s and lifts the sensor >= 0.10 m is a rise.
+(velocity above 15 % of its peak) lasts 0.2-2 s and lifts the sensor >= 0.10 m is a rise.
 Thresholds follow the validity rules of Adamowicz et al. 2020 (skdh Sit2Stand). A rise must
-also be smooth (1.5-5 Hz vertical-acceleration RMS <= ``max_hf_ratio`` x the < 3 Hz RMS: steps,
-turns and phone handling are not) and keep the sensor within ``max_tilt_deg`` of its starting
-orientation (lying down and bending over rotate a trunk sensor far more than a rise does) and,
-when an upright reference is known (``tilt_deg``), end upright: mean tilt over the next 0.5 s
-<= ``max_end_tilt_deg``, and not go on to lie down: tilt <= ``max_post_tilt_deg`` over the
-next ``post_window_s``. With a gyroscope, the trunk must also lean forward before the lift
-(:func:`trunk_flexion`); without one that test is skipped.
+also be smooth (vertical-acceleration RMS above the rise's own band, from 1.2 / duration Hz
+(1.5-3 Hz) to 5 Hz, <= ``max_hf_ratio`` x the < 3 Hz RMS: steps, turns and phone handling are
+not; ``max_hf_ratio_leaned`` when the gyroscope shows the trunk's forward lean, as a jerky
+rise is shaky) and keep the sensor within ``max_tilt_deg`` of its starting orientation
+(lying down and bending over rotate a trunk sensor far more than a rise does) and, when an
+upright reference is known (``tilt_deg``), end upright: the trunk holds a mean tilt <=
+``max_end_tilt_deg`` for ``upright_hold_s`` within ``upright_within_s`` of the lift (a quick
+rep leans into its sit-down soon after), and does not go on to lie down: tilt <=
+``max_post_tilt_deg`` over the next ``post_window_s``. With a gyroscope, the trunk must also
+lean forward before the lift (:func:`trunk_flexion`); without one that test is skipped.
+The tests judge the largest upward piece; the reported rep spans every piece of a
+stop-and-go rise (pieces >= ``piece_fraction`` of the peak after pauses <= ``max_pause_s``
+with no downward movement between).
 Thigh: the thigh swings from near horizontal (sitting, tilt > 60° from upright) to near
 vertical (< 30°). See docs/algorithms/reps.md.
 """
@@ -25,6 +31,8 @@ from boneimu.detect.events import Rep, sample_time_s
 from boneimu.signal.filters import bandpass, highpass, lowpass
 
 VELOCITY_HIGHPASS_HZ = 0.1
+HF_CYCLES = 1.2
+"""A rise's own acceleration lies below about this many cycles per rise duration."""
 
 
 class SitToStandDetector:
@@ -39,10 +47,15 @@ class SitToStandDetector:
         max_duration_s: float = 2.0,
         max_tilt_deg: float = 40.0,
         max_end_tilt_deg: float = 28.0,
+        upright_hold_s: float = 0.25,
+        upright_within_s: float = 0.75,
         max_post_tilt_deg: float = 60.0,
         post_window_s: float = 2.5,
         max_hf_ratio: float = 1.5,
+        max_hf_ratio_leaned: float = 3.0,
         edge_fraction: float = 0.15,
+        max_pause_s: float = 0.4,
+        piece_fraction: float = 0.3,
         min_separation_s: float = 1.0,
         min_flexion_deg: float = 12.0,
         min_flexion_rate_deg_s: float = 30.0,
@@ -54,10 +67,15 @@ class SitToStandDetector:
         self.max_duration_s = max_duration_s
         self.max_tilt_deg = max_tilt_deg
         self.max_end_tilt_deg = max_end_tilt_deg
+        self.upright_hold_s = upright_hold_s
+        self.upright_within_s = upright_within_s
         self.max_post_tilt_deg = max_post_tilt_deg
         self.post_window_s = post_window_s
         self.max_hf_ratio = max_hf_ratio
+        self.max_hf_ratio_leaned = max_hf_ratio_leaned
         self.edge_fraction = edge_fraction
+        self.max_pause_s = max_pause_s
+        self.piece_fraction = piece_fraction
         self.min_separation_s = min_separation_s
         self.min_flexion_deg = min_flexion_deg
         self.min_flexion_rate_deg_s = min_flexion_rate_deg_s
@@ -81,15 +99,14 @@ class SitToStandDetector:
         a_lp = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
         v_raw = np.cumsum(a_lp) / fs_hz
         v = highpass(v_raw, cutoff_hz=VELOCITY_HIGHPASS_HZ, fs_hz=fs_hz, order=2)
-        hf = bandpass(
-            vertical_m_s2, low_hz=1.5, high_hz=min(5.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
-        )
+        hf_by_low: dict[float, NDArray[np.float64]] = {}
         self.velocity_m_s_ = v
         peaks, _ = find_peaks(
             v, height=self.min_velocity_m_s, distance=max(1, round(self.min_separation_s * fs_hz))
         )
         reps: list[Rep] = []
         max_n = round(self.max_duration_s * fs_hz)
+        last_e = last_rep_e = 0
         for p in peaks:
             thr = self.edge_fraction * v[p]
             lo = max(0, p - max_n)
@@ -111,18 +128,14 @@ class SitToStandDetector:
             if np.degrees(np.arccos(cos_tilt.min())) > self.max_tilt_deg:
                 continue
             if tilt_deg is not None:
-                after = np.asarray(tilt_deg[e : e + max(1, round(0.5 * fs_hz))])
-                if after.size and float(np.mean(after)) > self.max_end_tilt_deg:
+                if self._upright_tilt_deg(tilt_deg, e, fs_hz) > self.max_end_tilt_deg:
                     continue  # ends lying or bent over, not standing
                 # lying down starts with a lift of the hips too, then the trunk goes
                 # horizontal within seconds; sitting back down tilts it far less
                 post = np.asarray(tilt_deg[e : e + max(1, round(self.post_window_s * fs_hz))])
                 if post.size and float(np.max(post)) > self.max_post_tilt_deg:
                     continue
-            lf_rms = float(np.sqrt(np.mean(a_lp[s:e] ** 2)))
-            hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
-            if hf_rms > self.max_hf_ratio * lf_rms:
-                continue
+            leaned = False
             if pitch_rad_s is not None:
                 lo = max(0, s - round(self.flexion_lookback_s * fs_hz))
                 flex = trunk_flexion(pitch_rad_s[lo : p + 1], pitch_rad_s[lo:e], fs_hz=fs_hz)
@@ -130,13 +143,25 @@ class SitToStandDetector:
                     flex[0] < self.min_flexion_deg or flex[1] < self.min_flexion_rate_deg_s
                 ):
                     continue  # the trunk did not lean forward before the lift
-            if reps and sample_time_s(t_s, s, fs_hz=fs_hz) < reps[-1].end_s:
+                leaned = flex is not None
+            lf_rms = float(np.sqrt(np.mean(a_lp[s:e] ** 2)))
+            hf = self._hf(vertical_m_s2, hf_by_low, dur, fs_hz)
+            hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
+            # a lift the trunk leaned into is a rise even when shaky (a jerky rep)
+            limit = self.max_hf_ratio_leaned if leaned else self.max_hf_ratio
+            if hf_rms > limit * lf_rms:
                 continue
+            if reps and s < last_e:
+                continue
+            # tests above judge the largest piece; the rep spans all pieces of the rise
+            s_rep, e_rep = self._join_pieces(v, s, e, float(v[p]), fs_hz)
+            s_rep = max(s_rep, last_rep_e)
+            last_e, last_rep_e = e, e_rep
             reps.append(
                 Rep(
                     exercise="sit_to_stand",
-                    start_s=sample_time_s(t_s, s, fs_hz=fs_hz),
-                    end_s=sample_time_s(t_s, e, fs_hz=fs_hz),
+                    start_s=sample_time_s(t_s, s_rep, fs_hz=fs_hz),
+                    end_s=sample_time_s(t_s, e_rep, fs_hz=fs_hz),
                     peak_acc_g=float(np.max(resultant_g[s:e])),
                     vertical_displacement_m=disp,
                     peak_vertical_velocity_m_s=float(v[p]),
@@ -144,6 +169,75 @@ class SitToStandDetector:
             )
         self.reps_ = reps
         return self
+
+    def _join_pieces(
+        self, v: NDArray[np.float64], s: int, e: int, peak: float, fs_hz: float
+    ) -> tuple[int, int]:
+        """Widen the rise [s, e) over a stop-and-go lift: upward pieces (peak >=
+        ``piece_fraction`` x the rise's peak) that follow or precede it after a pause of at
+        most ``max_pause_s`` with no downward movement in between are one rise."""
+        thr = self.edge_fraction * peak
+        pause_n = max(1, round(self.max_pause_s * fs_hz))
+        max_n = round(self.max_duration_s * fs_hz)
+        for _ in range(3):  # earlier pieces
+            w = v[max(0, s - pause_n) : s]
+            above = np.flatnonzero(w > thr)
+            if above.size == 0 or np.any(w[above[-1] :] < -thr):
+                break
+            j = s - w.size + int(above[-1])
+            before = np.flatnonzero(v[max(0, e - max_n) : j] <= thr)
+            if before.size == 0:
+                break
+            s0 = max(0, e - max_n) + int(before[-1]) + 1
+            if float(np.max(v[s0 : j + 1])) < self.piece_fraction * peak:
+                break
+            s = s0
+        for _ in range(3):  # later pieces
+            w = v[e : e + pause_n]
+            above = np.flatnonzero(w > thr)
+            if above.size == 0 or np.any(w[: above[0]] < -thr):
+                break
+            j = e + int(above[0])
+            after = np.flatnonzero(v[j : s + max_n] <= thr)
+            if after.size == 0:
+                break
+            e0 = j + int(after[0])
+            if float(np.max(v[j:e0])) < self.piece_fraction * peak:
+                break
+            e = e0
+        return s, e
+
+    def _hf(
+        self,
+        vertical_m_s2: NDArray[np.floating],
+        cache: dict[float, NDArray[np.float64]],
+        dur_s: float,
+        fs_hz: float,
+    ) -> NDArray[np.float64]:
+        """Vertical acceleration above the band a rise of ``dur_s`` itself occupies: a
+        minimum-jerk lift of duration T has most of its acceleration below ~1.2/T Hz, so a
+        quick (rushed) rise is judged from a higher edge (1.5-3 Hz, in 0.5 Hz steps)."""
+        low_hz = float(np.clip(np.floor(2.0 * HF_CYCLES / dur_s) / 2.0, 1.5, 3.0))
+        low_hz = min(low_hz, 0.3 * fs_hz)
+        if low_hz not in cache:
+            cache[low_hz] = bandpass(
+                vertical_m_s2, low_hz=low_hz, high_hz=min(5.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
+            )
+        return cache[low_hz]
+
+    def _upright_tilt_deg(self, tilt_deg: NDArray[np.floating], e: int, fs_hz: float) -> float:
+        """The most upright the trunk holds for ``upright_hold_s`` (mean tilt, degrees) in a
+        window starting within ``upright_within_s`` of the rise's end: the trunk finishes
+        re-extending after the lift, and a quick rep leans into the next sit-down soon after,
+        so a fixed window after the rise would read the lean of the descent."""
+        hold = max(1, round(self.upright_hold_s * fs_hz))
+        seg = np.asarray(tilt_deg[e : e + round(self.upright_within_s * fs_hz) + hold], float)
+        if seg.size == 0:
+            return 0.0
+        if seg.size <= hold:
+            return float(np.mean(seg))
+        c = np.concatenate([[0.0], np.cumsum(seg)])
+        return float(np.min((c[hold:] - c[:-hold]) / hold))
 
 
 def horizontal_rate(
