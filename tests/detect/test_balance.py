@@ -154,3 +154,36 @@ def test_simulated_session_hold_times_and_rest_between_sets() -> None:
         assert m, lab
         errors.append(abs((m[0].hold_s or 0.0) - lab.hold_s))
     assert np.mean(np.array(errors) <= 0.5) >= 2 / 3, errors
+
+
+def test_touchdown_just_after_the_quiet_bout_ends_the_hold() -> None:
+    """The segmenter's centred 1 s window ends a quiet bout ~0.5 s before the footfall that
+    breaks it: the hold runs to the footfall, not to the bout's end."""
+    acc = _quiet(2500, 0.05, 3)
+    acc[1545:1549, 2] += 4.0  # touch-down at 15.45 s, the bout ends at 15.0 s
+    res = assess_hold(acc, fs_hz=FS, start_s=0.0, end_s=15.0)
+    assert res is not None and res.hold_s is not None and abs(res.hold_s - 15.45) < 0.1
+    assert res.end_s == 15.0 and res.metrics["touchdowns"] == 1.0
+    acc = _quiet(2500, 0.05, 3)
+    acc[1570:1574, 2] += 4.0  # 0.7 s after the bout: beyond the window's reach, not this hold's
+    res = assess_hold(acc, fs_hz=FS, start_s=0.0, end_s=15.0)
+    assert res is not None and res.hold_s == 15.0 and res.metrics["touchdowns"] == 0.0
+
+
+def test_touchdown_after_the_bout_across_a_step_is_not_the_holds() -> None:
+    acc = _quiet(2500, 0.05, 4)
+    t = np.arange(60) / FS
+    acc[1500:1560, 1] += 1.5 * np.sin(2 * np.pi * t / 0.6)  # a weight-shifting step out
+    acc[1542:1546, 2] += 4.0  # and its footfall
+    res = assess_hold(acc, fs_hz=FS, start_s=0.0, end_s=15.0)
+    assert res is not None and res.hold_s == 15.0 and res.metrics["touchdowns"] == 0.0
+
+
+def test_footfall_in_the_first_second_is_the_step_into_the_stance() -> None:
+    acc = _quiet(2000, 0.05, 5)
+    acc[50:54, 2] += 4.0  # the last step in lands 0.5 s into the quiet bout
+    acc[1600:1604, 2] += 4.0  # the hold's touch-down at 16 s
+    res = assess_hold(acc, fs_hz=FS, start_s=0.0, end_s=20.0)
+    assert res is not None and res.hold_s is not None
+    assert 0.5 <= res.start_s <= 0.8
+    assert abs(res.start_s + res.hold_s - 16.0) < 0.1

@@ -5,7 +5,9 @@ boneimu.detect.segment: moving SD of |a| below 0.03 g for >= 10 s). Quiet stance
 sets of one exercise is a rest, not a hold. Bouts separated by a touch-down of the free foot
 (a brief break without a weight-shifting step) are one hold, including a quiet stretch too
 short for the segmenter just before it. The hold starts where active sway starts and runs to
-the first touch-down (a transient of |a| above :data:`TOUCHDOWN_G`). Sway measures are
+the first touch-down (a transient of |a| above :data:`TOUCHDOWN_G`), looked for up to
+:data:`TOUCHDOWN_LOOKAHEAD_S` past the quiet bout's end unless a step comes first; a footfall
+within :data:`SETTLE_S` of the start is the last step in. Sway measures are
 boneimu.metrics.sway (Moe-Nilssen tilt correction, ISway measures, 0-100 score). Stance from
 the sway spectrum is PROVISIONAL: see docs/algorithms/balance.md.
 """
@@ -40,15 +42,27 @@ TOUCHDOWN_G = 0.12
 """A transient of |a| this far (g) from the hold's median marks a touch-down or step."""
 TOUCHDOWN_GUARD_S = 0.3
 """Sway is computed up to this long before the touch-down (the foot starts moving earlier)."""
+TOUCHDOWN_LOOKAHEAD_S = 0.5
+"""The touch-down that ends a quiet bout lies up to this long after the bout's end: half the
+segmenter's centred 1 s moving-SD window, which turns loud that long before the footfall."""
+SETTLE_S = 1.0
+"""A footfall this soon after the hold's start is the last step into the stance (a small,
+sharp footfall does not lift the segmenter's 1 s moving SD above its threshold)."""
+SETTLE_SKIP_S = 0.2
+"""After such a footfall the hold starts this much later (past the transient)."""
 QUIET_SD_G = 0.03
 """Moving SD of |a| (g, 1 s window) below which the stance is quiet (as the segmenter)."""
 SWAY_MIN_S = 10.0
 """Sway is measured before the first touch-down when that part is at least this long, else on
 the longer part after it (from :data:`TOUCHDOWN_RECOVERY_S` after the touch-down)."""
 TOUCHDOWN_RECOVERY_S = 1.5
-STEP_HORIZONTAL_M_S2 = 0.8
-"""Peak horizontal trunk acceleration (2 Hz low-pass) above which a break in a quiet stance is
-a step (a weight shift: stepping in or out of the stance), not a touch-down of the free foot."""
+STEP_HORIZONTAL_M_S2 = 1.0
+"""Peak horizontal trunk acceleration (:data:`STEP_LOWPASS_HZ` low-pass) above which a break in
+a quiet stance is a step (a weight shift: stepping in or out of the stance), not a touch-down
+of the free foot."""
+STEP_LOWPASS_HZ = 3.0
+"""A step's weight shift lasts 0.45-1 s (1-2.2 Hz): this low-pass keeps it (2 Hz halved the
+quickest steps roughly) and drops the footfall's impulse."""
 PREFIX_MIN_S = 3.0
 PREFIX_LOOKBACK_S = 12.0
 """A quiet stretch this long just before a hold, ended by a touch-down, is the hold's start."""
@@ -73,15 +87,17 @@ inside none of them is ``unknown``. Chosen on simulated holds (development seeds
 
 
 def step_peak_m_s2(acc_m_s2: NDArray[np.floating], *, fs_hz: float) -> float:
-    """Peak horizontal acceleration (m/s², 2 Hz low-pass, about the stretch's mean direction of
-    gravity) of a break between two quiet stretches."""
+    """Peak horizontal acceleration (m/s², :data:`STEP_LOWPASS_HZ` low-pass, about the
+    stretch's mean direction of gravity) of a break between two quiet stretches."""
     a = np.asarray(acc_m_s2, dtype=np.float64)
     if a.shape[0] < 8:
         return 0.0
     up = a.mean(axis=0)
     up /= np.linalg.norm(up)
     h = a - np.outer(a @ up, up)
-    h = lowpass(h - h.mean(axis=0), cutoff_hz=min(2.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+    h = lowpass(
+        h - h.mean(axis=0), cutoff_hz=min(STEP_LOWPASS_HZ, 0.4 * fs_hz), fs_hz=fs_hz, order=2
+    )
     return float(np.max(norm(h)))
 
 
@@ -203,8 +219,10 @@ def assess_hold(
     acc_m_s2: NDArray[np.floating], *, fs_hz: float, start_s: float, end_s: float
 ) -> BalanceResult | None:
     """One hold from the recording's (n, 3) acceleration and a quiet bout's bounds (s from the
-    first sample). The hold starts at the sway onset (:func:`sway_onset`) and runs to the first
-    touch-down; None when the part before it is too short for sway measures."""
+    first sample). The hold starts at the sway onset (:func:`sway_onset`), or after a footfall
+    within :data:`SETTLE_S` of it (the last step in), and runs to the first touch-down, which
+    may lie up to :data:`TOUCHDOWN_LOOKAHEAD_S` after the bout's end (not across a step,
+    :func:`is_step`); None when the part before it is too short for sway measures."""
     n = len(acc_m_s2)
     i0, i1 = max(0, round(start_s * fs_hz)), min(n, round(end_s * fs_hz))
     seg = np.asarray(acc_m_s2[i0:i1], dtype=np.float64)
@@ -216,9 +234,26 @@ def assess_hold(
         return None
     onset = _sway_onset(h, fs_hz=fs_hz)
     seg, h = seg[onset:], h[onset:]
-    td = first_touchdown(seg, fs_hz=fs_hz)
+    look_n = round(TOUCHDOWN_LOOKAHEAD_S * fs_hz)
+    td = first_touchdown(acc_m_s2[i0 + onset : min(n, i1 + 2 * look_n)], fs_hz=fs_hz)
+    settle_n = round(SETTLE_S * fs_hz)
+    while td is not None and td < settle_n and seg.shape[0] - td > MIN_HOLD_S * fs_hz:
+        # a footfall this early is the last step into the stance: the hold starts after it
+        skip = td + round(SETTLE_SKIP_S * fs_hz)
+        onset, seg, h = onset + skip, seg[skip:], h[skip:]
+        td = first_touchdown(acc_m_s2[i0 + onset : min(n, i1 + 2 * look_n)], fs_hz=fs_hz)
+    if td is not None and td >= seg.shape[0] + look_n:
+        td = None
+    if (
+        td is not None
+        and td >= seg.shape[0]
+        and is_step(acc_m_s2, fs_hz=fs_hz, start_s=end_s, end_s=(i0 + onset + td) / fs_hz)
+    ):
+        td = None  # the bout ended in a step out of the stance, not a touch-down
     hold_n = seg.shape[0] if td is None else td
-    stop = max(0, hold_n - (0 if td is None else round(TOUCHDOWN_GUARD_S * fs_hz)))
+    stop = max(
+        0, min(seg.shape[0], hold_n - (0 if td is None else round(TOUCHDOWN_GUARD_S * fs_hz)))
+    )
     part = slice(0, stop)
     resume = hold_n + round(TOUCHDOWN_RECOVERY_S * fs_hz)
     if stop < SWAY_MIN_S * fs_hz and seg.shape[0] - resume > stop:
