@@ -23,8 +23,8 @@ When a rep is decided (physics of each exercise):
   is taken once it ended :data:`STS_END_EDGE_S` before the data's end, and emitted once the
   descent after it (its downward velocity pulse) ended :data:`STS_SETTLE_S` ago; a rise with
   no descent after :data:`STS_MAX_WAIT_S`. A new rise must start after the previous rep's
-  return to the seat. Known limit: the detector's velocity high-pass rebound after a rise can
-  pass for the descent while the person still stands (a cue about 1 s early, rare).
+  return to the seat (the descent is the first downward pulse reaching 30 % of the rise's
+  peak speed, so the velocity rebound after a rise is not taken for it).
 
 The baseline is the person's history when given, else the reps already emitted in this
 stream (past reps only, unlike the offline set baseline). Hook:

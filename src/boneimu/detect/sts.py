@@ -268,7 +268,8 @@ def trunk_flexion(
     None when the gyroscope has NaN rows there (no decision).
 
     A sit-to-stand leans the trunk forward before and during seat-off (HAPT waist, users
-    1-8: 32-77°, peak rate >= 75°/s; simulated rises >= 14°, >= 39°/s); the turns, steps
+    1-8: 32-77°, peak rate >= 75°/s; simulated rises >= 13.7°, >= 34°/s, close to the
+    12° / 30°/s thresholds); the turns, steps
     and phone handling that lift a waist sensor without a rise (HAPT users 1-8, unlabelled
     stretches next to the stairs) lean it <= 15° or turn it slowly (<= 27°/s).
     """
