@@ -190,3 +190,13 @@ def _generic_options(cli_args: list[str]) -> dict[str, object]:
     opts = options_from_cli(**kwargs)
     assert opts is not None
     return opts
+
+
+def test_info_shows_actigraph_local_start_when_zone_unknown(
+    realdata: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = realdata / "impactr-actigraph" / "hip-raw.csv"
+    assert main(["info", str(path)]) == 0
+    start = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Start:")]
+    assert len(start) == 1
+    assert "2021-04-06T15:43:00 local, time zone unknown" in start[0]

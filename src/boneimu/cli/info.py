@@ -58,6 +58,9 @@ class InfoReport(BaseModel):
     acc_norm_median_m_s2: float
     time_is_absolute: bool
     start_time_utc: datetime | None
+    start_local_time: str | None = Field(
+        None, description="local start from the file header when its time zone is unknown"
+    )
     timezone: str | None
     conversions: list[str]
     resampled: ResampleInfo | None
@@ -145,6 +148,7 @@ def info_report(rec: Recording, path: str | Path) -> InfoReport:
         acc_norm_median_m_s2=norm_med,
         time_is_absolute=m.time_is_absolute,
         start_time_utc=m.start_time_utc,
+        start_local_time=m.extra.get("start_local_time"),
         timezone=m.timezone,
         conversions=list(m.conversions),
         resampled=m.resampled,
@@ -185,6 +189,8 @@ def _fmt_text(r: InfoReport) -> str:
     grav = f"{g.description} (mean {g.norm_m_s2:.2f} m/s², tilt {g.tilt_deg:.0f}°)"
     if r.start_time_utc is not None:
         start = r.start_time_utc.isoformat() + (f" ({r.timezone})" if r.timezone else "")
+    elif r.start_local_time:
+        start = f"{r.start_local_time} local, time zone unknown (relative time only)"
     else:
         start = "unknown (relative time only)"
     ranges = "; ".join(f"{a.axis} {a.min_g:+.2f}..{a.max_g:+.2f} g" for a in r.axis_ranges)
