@@ -125,23 +125,24 @@ def load_hapt(root: Path) -> list[tuple[str, FloatArray, list[tuple[int, int, in
     return out
 
 
+STAT_KEYS = (
+    "sts_dur",
+    "sts_tilt",
+    "sts_peak",
+    "sts_min",
+    "sts_sd",
+    "walk_cad",
+    "walk_peak",
+    "up_peak",
+    "down_peak",
+    "walk_v",
+    "walk_h",
+)
+"""The statistics compared between real and simulated signals (same keys on both sides)."""
+
+
 def hapt_stats(root: Path) -> dict[str, list[float]]:
-    res: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "sts_dur",
-            "sts_tilt",
-            "sts_peak",
-            "sts_min",
-            "sts_sd",
-            "walk_cad",
-            "walk_peak",
-            "up_peak",
-            "down_peak",
-            "walk_v",
-            "walk_h",
-        )
-    }
+    res: dict[str, list[float]] = {k: [] for k in STAT_KEYS}
     for _name, acc, rows in load_hapt(root):
         mag = np.linalg.norm(acc, axis=1)
         for act, s, e in rows:
@@ -202,22 +203,7 @@ def sim_at(program: str, placement: str, seed: int, fs_hz: float, **kw: object) 
 
 
 def sim_stats() -> dict[str, list[float]]:
-    res: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "sts_dur",
-            "sts_tilt",
-            "sts_peak",
-            "sts_min",
-            "sts_sd",
-            "walk_cad",
-            "walk_peak",
-            "up_peak",
-            "down_peak",
-            "walk_v",
-            "walk_h",
-        )
-    }
+    res: dict[str, list[float]] = {k: [] for k in STAT_KEYS}
     for seed in range(N_SIM):
         sim = sim_at("sit_to_stand:1x3, walk:40s, stairs:40s", "waist", 500 + seed, HAPT_FS)
         rec = sim.recording

@@ -163,7 +163,7 @@ def parse(p: Path, opts: GenericCsvOptions) -> ParsedCsv:
     acc = part.values[0]
     if opts.acc_unit == "g":
         acc *= STANDARD_GRAVITY_M_S2
-        conversions.append("g -> m/s² (x 9.80665)")
+        conversions.append(f"g -> m/s² (x {STANDARD_GRAVITY_M_S2})")
     if opts.sign == "ios":
         np.negative(acc, out=acc)
         conversions.append("iOS sign flipped to Android")

@@ -77,7 +77,7 @@ def read(path: str | Path, **options: Any) -> Recording:
     def col(n: str) -> str:
         return canon[normalise_name(n)]
 
-    conversions = ["g -> m/s² (x 9.80665)", "iOS sign flipped to Android"]
+    conversions = [f"g -> m/s² (x {STANDARD_GRAVITY_M_S2})", "iOS sign flipped to Android"]
     reconstructed = False
     if has_columns(names, [ACC_T, *ACC]):
         acc_t, acc_cols = col(ACC_T), [col(c) for c in ACC]
