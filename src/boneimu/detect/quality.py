@@ -31,7 +31,6 @@ from boneimu.detect.phases import (
     FLIGHT_G,
     IMPACT_SETTLED_S,
     MAX_CONTACT_S,
-    MAX_DESCENT_S,
     MINJERK_ACC_EDGE_WIDTH,
     MINJERK_EDGE_WIDTH,
     MINJERK_FWHM_FRACTION,
@@ -39,11 +38,6 @@ from boneimu.detect.phases import (
     PUSH_REACH_S,
     RISE_EDGE_FRACTION,
     RISE_MIN_M_S,
-    STS_PIECE_FRACTION,
-    STS_REACH_S,
-    STS_SEAT_OFF_FRACTION,
-    STS_VELOCITY_HIGHPASS_HZ,
-    _sts_phases,
     heel_drop_phases,
     hop_phases,
 )
@@ -56,6 +50,14 @@ from boneimu.detect.rep_data import (
     RepQuality,
     RepSignals,
     rep_signals,
+)
+from boneimu.detect.sts_phases import (
+    MAX_DESCENT_S,
+    STS_PIECE_FRACTION,
+    STS_REACH_S,
+    STS_SEAT_OFF_FRACTION,
+    STS_VELOCITY_HIGHPASS_HZ,
+    _sts_phases,
 )
 from boneimu.errors import AnalysisError
 from boneimu.metrics.smoothness import angular_speed, ldlj_a, sparc
