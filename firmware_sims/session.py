@@ -23,6 +23,9 @@ FloatArray = NDArray[np.float64]
 FINE_MIN_HZ = 400.0
 """Motion is synthesised on a grid at least this fast (and ≥ 4× the output rate)."""
 SIM_EPOCH = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+SWAY_SETTLE_S = 0.5
+"""A balance label's true sway RMS skips this much of the hold's start (the step into the
+stance ends there and its footfall is still ringing)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -244,7 +247,9 @@ def build_labels(
             )
         elif isinstance(ev, BalanceEvent):
             first = ev.touchdowns_s[0] if ev.touchdowns_s else ev.end_s
-            i0, i1 = int(ev.start_s * fs), int(first * fs)
+            # true sway: from the hold's start, after the last step's footfall has rung out
+            # (SWAY_SETTLE_S), to the first touch-down
+            i0, i1 = int((ev.start_s + SWAY_SETTLE_S) * fs), int(first * fs)
             horiz = tr.acc_world_m_s2[i0:i1, :2]
             sway = float(np.sqrt(np.mean(np.sum(horiz**2, axis=1)))) if i1 > i0 else None
             balance.append(

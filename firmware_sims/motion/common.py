@@ -22,12 +22,16 @@ def second_derivative(x: FloatArray, fs_hz: float) -> FloatArray:
     return np.gradient(np.gradient(x, dt, axis=0), dt, axis=0)
 
 
-def pick_flags(rng: np.random.Generator, n: int, frac: float) -> NDArray[np.bool_]:
-    """Exactly round(frac·n) randomly chosen True entries (never the first rep of a set)."""
+def pick_flags(
+    rng: np.random.Generator, n: int, frac: float, *, last: bool = True
+) -> NDArray[np.bool_]:
+    """Exactly round(frac·n) randomly chosen True entries (never the first rep of a set;
+    never the last either with ``last=False``, for a fault the last rep cannot show)."""
     flags = np.zeros(n, dtype=bool)
     k = round(frac * n)
+    pool = np.arange(1, n if last or n < 3 else n - 1)
     if k and n > 1:
-        idx = rng.choice(np.arange(1, n), size=min(k, n - 1), replace=False)
+        idx = rng.choice(pool, size=min(k, pool.size), replace=False)
         flags[idx] = True
     elif k:
         flags[0] = True

@@ -200,7 +200,9 @@ def hop_set(
     Most sets are continuous (bouncing, short ground contacts); about one in three are
     discrete (land, settle, stand briefly, countermovement, next hop).
     """
-    f_rush = pick_flags(rng, reps, rushed)
+    # a rushed hop is a short ground contact after its landing; the last landing of a set is
+    # the final stop, so the last hop is never the rushed one
+    f_rush = pick_flags(rng, reps, rushed, last=False)
     f_jerk = pick_flags(rng, reps, jerky)
     discrete = bool(rng.random() < 0.3)
     flights = person.hop_flight_s * rng.uniform(0.85, 1.15, reps)
@@ -285,7 +287,11 @@ def hop_set(
                 contact_s=lands[k],
                 rushed=bool(f_rush[k]),
                 jerky=bool(f_jerk[k]),
-                phases_s={"stance": float(stances[k]), "flight": float(flights[k])},
+                phases_s=(
+                    {"flight": float(flights[k]), "contact": float(stances[k + 1])}
+                    if k + 1 < reps
+                    else {"flight": float(flights[k])}
+                ),
                 vertical_displacement_m=float(G * flights[k] ** 2 / 8.0),
             )
         )

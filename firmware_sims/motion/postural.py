@@ -46,11 +46,17 @@ def balance_hold(
     eyes: str = "open",
     touchdown_p: float | None = None,
 ) -> Track:
-    """Step into the stance, hold it for ``seconds`` with sway and touch-downs, step out."""
-    enter, leave = rng.uniform(1.5, 2.5), rng.uniform(1.2, 2.0)
-    tr = Track(enter + seconds + leave, fs_hz)
-    add_shuffle_steps(tr, rng, person, 0.2, 1 if stance == "two_leg" else 2)
-    t0, t1 = enter, enter + seconds
+    """Step into the stance, hold it for ``seconds`` with sway and touch-downs, step out.
+
+    The hold (the label) starts when the last step into the stance ends: from then on the
+    person is in the stance and swaying, as an observer would mark it.
+    """
+    n_steps = 1 if stance == "two_leg" else 2
+    leave = rng.uniform(1.2, 2.0)
+    enter_max = 0.2 + n_steps * 0.8 * person.tempo  # add_shuffle_steps' longest step-in
+    tr = Track(enter_max + seconds + leave, fs_hz)
+    t0 = add_shuffle_steps(tr, rng, person, 0.2, n_steps)
+    t1 = t0 + seconds
     sl = tr.window(t0, t1)
     k = EYES_CLOSED[stance] if eyes == "closed" else 1.0
     ap, ml = SWAY_RMS_M[stance]
@@ -78,7 +84,7 @@ def balance_hold(
         tr.acc[rec, 1] += second_derivative(x, fs_hz)
         tr.rpy[rec, 0] += x / person.com_height_m * 2.0
         t = td + 1.5
-    add_shuffle_steps(tr, rng, person, t1 + 0.1, 1 if stance == "two_leg" else 2)
+    add_shuffle_steps(tr, rng, person, t1 + 0.1, n_steps)
     tr.events.append(BalanceEvent(t0, t1, stance, eyes, touchdowns))
     return tr
 

@@ -103,3 +103,29 @@ def test_stairs_and_other_activities_are_labelled() -> None:
     assert kinds == {"stairs_up", "stairs_down"}
     acts = {o.activity for o in sim.labels.other}
     assert {"handling", "fidget", "sitting", "stair_landing"} <= acts
+
+
+def test_hold_starts_when_the_step_in_ends() -> None:
+    """The labelled hold starts at the end of the step into the stance: the body is moving
+    (the steps) right before it and only sways after it."""
+    sim = simulate_session("tandem:1x20s@touchdowns=0, single_leg:1x20s@touchdowns=0", seed=8)
+    t, acc = sim.truth.t_s, sim.truth.acc_world_m_s2
+    for b in sim.labels.balance:
+        before = (t >= b.start_s - 0.5) & (t < b.start_s)
+        after = (t >= b.start_s + 1.0) & (t < b.start_s + 6.0)
+        step = np.abs(acc[before, :2]).max()
+        sway = np.abs(acc[after, :2]).max()
+        assert step > 3 * sway, (b.stance, step, sway)
+
+
+def test_hop_labels_time_the_contact_after_each_landing() -> None:
+    sim = simulate_session("hop:3x8@rushed=0.4", seed=9)
+    for s in sim.labels.sets:
+        assert "contact" not in s.reps[-1].phases_s and not s.reps[-1].rushed
+        contacts = [r.phases_s["contact"] for r in s.reps[:-1]]
+        fast = [c for c, r in zip(contacts, s.reps[:-1], strict=True) if r.rushed]
+        slow = [c for c, r in zip(contacts, s.reps[:-1], strict=True) if not r.rushed]
+        assert fast and max(fast) < min(slow)
+        # the set spans the first hop's flight, then contact + flight per later hop
+        span = s.reps[-1].impact_s - s.reps[0].impact_s
+        assert abs(span - sum(contacts) - sum(r.phases_s["flight"] for r in s.reps[1:])) < 0.3

@@ -1,0 +1,95 @@
+"""Balance-hold validation (docs/validation.md, "Rep quality and balance (issue 5)").
+
+    .venv/bin/python benchmarks/validate_balance.py [--seeds 300:312]
+
+Balance-only simulated sessions on held-out seeds (default 300-311): holds found, Spearman
+rho of the sway score against the labels' true sway RMS, stance / eyes ordering, hold-time
+error, stance accuracy. HAPT (../shared/realdata/hapt-dev, when present): sway metrics of the
+STANDING segments as a reference distribution.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from _quality_common import BAL_PROGRAM, PLACEMENTS, REALDATA, hapt_module, seed_range
+from scipy.stats import spearmanr
+
+from boneimu.detect.balance import assess_balance
+from boneimu.detect.segment import segment_recording
+from boneimu.metrics.sway import sway_metrics
+from firmware_sims import simulate_session
+
+
+def balance(seeds: range) -> dict[str, object]:
+    rows = []
+    n_labels = 0
+    for seed in seeds:
+        sim = simulate_session(program=BAL_PROGRAM, placement=PLACEMENTS[seed % 3], seed=seed)
+        rec = sim.recording
+        seg = segment_recording(rec, placement=rec.meta.placement)
+        res = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz)
+        for lab in sim.labels.balance:
+            n_labels += 1
+            m = [r for r in res if r.start_s < lab.end_s and lab.start_s < r.end_s]
+            if m:
+                rows.append((seed, lab, m[0]))
+    return {"rows": rows, "n_labels": n_labels}
+
+
+def hapt_standing(max_experiments: int = 12) -> list[float] | None:
+    """Sway RMS of the labelled STANDING segments (activity 5, >= 10 s) of HAPT."""
+    if not REALDATA.is_dir():
+        return None
+    h = hapt_module()
+    out: list[float] = []
+    for exp, user in h.experiments(REALDATA)[:max_experiments]:
+        e = h.load_experiment(REALDATA, exp, user)
+        rec = e.recording
+        for s0, s1 in e.intervals_s(5):
+            i0, i1 = round(s0 * rec.fs_hz), round(s1 * rec.fs_hz)
+            if (i1 - i0) >= 10 * rec.fs_hz:
+                out.append(sway_metrics(rec.acc_m_s2[i0:i1], fs_hz=rec.fs_hz).rms_m_s2)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", default="300:312")
+    seeds = seed_range(ap.parse_args().seeds)
+    bal = balance(seeds)
+    rows = bal["rows"]  # type: ignore[assignment]
+    print(f"## Balance: {len(rows)} of {bal['n_labels']} labelled holds found")
+    if rows:
+        score = [r[2].sway_score for r in rows]
+        true = [r[1].true_sway_rms_m_s2 for r in rows]
+        print(f"Spearman rho(sway score, true sway RMS) = {spearmanr(score, true).statistic:.3f}")
+        for st in ("two_leg", "tandem", "single_leg"):
+            for eyes in ("open", "closed"):
+                v = [r[2].sway_score for r in rows if r[1].stance == st and r[1].eyes == eyes]
+                if v:
+                    print(f"- {st} eyes {eyes}: median score {np.median(v):.1f} (n={len(v)})")
+        err = np.array([r[2].hold_s - r[1].hold_s for r in rows])
+        print(
+            f"hold time error: median {np.median(err):+.2f} s, "
+            f"within 0.5 s: {np.mean(np.abs(err) <= 0.5):.0%}"
+        )
+        acc = np.mean([r[2].stance == r[1].stance for r in rows])
+        unk = np.mean([r[2].stance == "unknown" for r in rows])
+        named = [r for r in rows if r[2].stance != "unknown"]
+        prec = np.mean([r[2].stance == r[1].stance for r in named]) if named else float("nan")
+        print(
+            f"stance accuracy {acc:.0%} (unknown {unk:.0%}; correct when named: {prec:.0%}, "
+            f"n={len(named)})"
+        )
+    hs = hapt_standing()
+    if hs:
+        print(
+            f"HAPT STANDING sway RMS (m/s^2): n={len(hs)}, "
+            f"percentiles 5/50/95 = {np.percentile(hs, [5, 50, 95]).round(3)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
