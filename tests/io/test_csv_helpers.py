@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from boneimu.errors import CorruptFileError, MissingChannelError
-from boneimu.io import _csv
+from boneimu.io import _csv, _times
 
 
 def _plain_csv(
@@ -63,11 +63,13 @@ def test_read_numeric_errors_name_file(tmp_path: Path) -> None:
 
 def test_seconds_to_ns_rounds() -> None:
     t = np.array([0.29, 1e-9, 2.5e-9, 1_698_501_144.401, -0.001])
-    got = _csv.seconds_to_ns(t)
+    got = _times.seconds_to_ns(t)
     assert got.tolist()[:2] == [290_000_000, 1]
     assert got[3] == pytest.approx(1_698_501_144_401_000_000, abs=256)
     assert got[4] == -1_000_000
-    assert _csv.scaled_to_ns(np.array([1.568054271042705e15]), 1000)[0] == 1_568_054_271_042_705_000
+    assert (
+        _times.scaled_to_ns(np.array([1.568054271042705e15]), 1000)[0] == 1_568_054_271_042_705_000
+    )
 
 
 @pytest.mark.parametrize(

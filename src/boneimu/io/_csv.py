@@ -1,8 +1,8 @@
 """Fast CSV parsing shared by the phone-app readers, built on ``pyarrow.csv``.
 
 Everything here works on columns looked up BY NAME (case- and space-insensitive) and turns
-parser failures into :mod:`boneimu.errors` exceptions naming the file. Also: a uniform view of
-an export that is a zip archive or an extracted folder (:class:`Bundle`).
+parser failures into :mod:`boneimu.errors` exceptions naming the file. Time-unit conversions:
+:mod:`boneimu.io._times`; a zip export or its extracted folder: :mod:`boneimu.io._bundle`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ from __future__ import annotations
 import gzip
 import io
 import mmap
-import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +21,6 @@ import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
 from boneimu.errors import CorruptFileError, MissingChannelError
-from boneimu.io._archive import open_zip, read_member
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 NULL_VALUES: list[str] = ["", "NaN", "nan", "NAN", "NA", "N/A", "null", "NULL", "-nan"]
@@ -390,83 +386,3 @@ def _first_null_row(col: pa.ChunkedArray) -> int:
             return offset + int(np.flatnonzero(mask)[0])
         offset += len(chunk)
     return 0
-
-
-def seconds_to_ns(t_s: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Float seconds -> int64 ns, rounded to the nearest ns (never truncated).
-
-    Whole and fractional seconds are converted separately so Unix-epoch seconds keep their
-    full float64 precision.
-    """
-    return scaled_to_ns(t_s, 1_000_000_000)
-
-
-def scaled_to_ns(t: NDArray[np.float64], ns_per_unit: int) -> NDArray[np.int64]:
-    """Float times in a unit of ``ns_per_unit`` ns -> int64 ns, rounded to the nearest ns."""
-    t = np.asarray(t, dtype=np.float64)
-    whole = np.floor(t)
-    frac = t - whole
-    return whole.astype(np.int64) * ns_per_unit + np.rint(frac * ns_per_unit).astype(np.int64)
-
-
-def ns_to_datetime(t_ns: int) -> datetime:
-    """Unix-epoch int ns -> aware UTC datetime (microsecond resolution, exact integer math)."""
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(t_ns) // 1000)
-
-
-class Bundle:
-    """The files of an export, whether a zip archive or an extracted folder."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._zip: zipfile.ZipFile | None = None
-        if path.is_dir():
-            self.names = sorted(
-                q.relative_to(path).as_posix() for q in path.rglob("*") if q.is_file()
-            )
-        else:
-            self._zip = open_zip(path)
-            self.names = [i.filename for i in self._zip.infolist() if not i.is_dir()]
-        self.names = [n for n in self.names if not _is_junk(n)]
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-
-    def find(self, basename: str, *, folder: str | None = None) -> str | None:
-        """The member whose file name equals ``basename`` (case-insensitive), optionally only
-        directly inside a folder called ``folder``; shallowest first."""
-        want = basename.lower()
-        hits = []
-        for n in self.names:
-            p = PurePosixPath(n)
-            if p.name.lower() != want:
-                continue
-            if folder is not None and (p.parent.name.lower() != folder.lower()):
-                continue
-            hits.append(n)
-        return min(hits, key=lambda n: (n.count("/"), n)) if hits else None
-
-    def source(self, name: str) -> Source:
-        """A member as something :func:`read_table` parses (a path for folders)."""
-        if self._zip is None:
-            return self.path / name
-        return read_member(self.path, self._zip, self._zip.getinfo(name))
-
-    def read(self, name: str) -> bytes:
-        src = self.source(name)
-        return read_bytes(src) if isinstance(src, Path) else src
-
-
-@contextmanager
-def open_bundle(path: Path) -> Iterator[Bundle]:
-    b = Bundle(path)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-def _is_junk(name: str) -> bool:
-    p = PurePosixPath(name)
-    return "__MACOSX" in p.parts or p.name.startswith("._") or p.name == ".DS_Store"

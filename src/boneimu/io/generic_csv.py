@@ -40,12 +40,11 @@ from boneimu.io._csv import (
     float_matrix,
     head_lines,
     header_names,
-    ns_to_datetime,
     read_bytes,
     read_table,
-    scaled_to_ns,
     sniff_delimiter,
 )
+from boneimu.io._times import ns_to_datetime, scaled_to_ns
 from boneimu.recording import Recording
 from boneimu.units import NS_PER_S, STANDARD_GRAVITY_M_S2, TIME_UNIT_TO_NS, UNIX_EPOCH_TO_2000_S
 

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from boneimu.errors import CorruptFileError, UnsupportedFormatError
+from boneimu.io._bundle import open_bundle
 from boneimu.io._common import finish_recording
 from boneimu.io._csv import (
     CsvLayout,
@@ -28,13 +29,11 @@ from boneimu.io._csv import (
     float_matrix,
     has_columns,
     head_lines,
-    ns_to_datetime,
-    open_bundle,
     read_bytes,
     read_table,
-    seconds_to_ns,
 )
 from boneimu.io._probe import Probe
+from boneimu.io._times import ns_to_datetime, seconds_to_ns
 from boneimu.recording import Recording
 from boneimu.units import NS_PER_S
 

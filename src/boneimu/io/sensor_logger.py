@@ -26,18 +26,17 @@ from boneimu.errors import (
     MissingChannelError,
     UnsupportedFormatError,
 )
+from boneimu.io._bundle import Bundle, open_bundle
 from boneimu.io._common import finish_recording
 from boneimu.io._csv import (
-    Bundle,
     CsvLayout,
     find_columns,
     header_names,
-    ns_to_datetime,
-    open_bundle,
     read_bytes,
     read_numeric,
 )
 from boneimu.io._probe import Probe
+from boneimu.io._times import ns_to_datetime
 from boneimu.recording import Barometer, Recording
 from boneimu.signal.timebase import interp_onto, timebase_stats
 

@@ -24,13 +24,12 @@ from boneimu.io._csv import (
     head_lines,
     header_names,
     normalise_name,
-    ns_to_datetime,
     read_bytes,
     read_table,
-    seconds_to_ns,
     sniff_delimiter,
 )
 from boneimu.io._probe import Probe
+from boneimu.io._times import ns_to_datetime, seconds_to_ns
 from boneimu.recording import Barometer, Recording
 from boneimu.units import HPA_PER_KPA, NS_PER_S, STANDARD_GRAVITY_M_S2
 
