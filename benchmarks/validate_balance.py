@@ -4,8 +4,11 @@
 
 Balance-only simulated sessions on held-out seeds (default 300-311): holds found, Spearman
 rho of the sway score against the labels' true sway RMS, stance / eyes ordering, hold-time
-error, stance accuracy. HAPT (../shared/realdata/hapt-dev, when present): sway metrics of the
-STANDING segments as a reference distribution.
+error, stance accuracy. ``--mixed``: also random-program sessions (firmware_sims
+random_program, the placements and rates of validate_all.py) on the same seeds: hold times
+there and the quiet standing reported that is no labelled hold (rests between sets), with how
+many are marked ``probable_rest``. HAPT (../shared/realdata/hapt-dev, when present): sway
+metrics of the STANDING segments as a reference distribution.
 """
 
 from __future__ import annotations
@@ -19,23 +22,75 @@ from scipy.stats import spearmanr
 from boneimu.detect.balance import assess_balance
 from boneimu.detect.segment import segment_recording
 from boneimu.metrics.sway import sway_metrics
-from firmware_sims import simulate_session
+from firmware_sims import random_program, simulate_session
+
+MIXED_PLACEMENTS = ("waist", "lower_back", "chest", "thigh")
+MIXED_RATES_HZ = (100.0, 50.0, 100.0, 200.0, 26.0)
 
 
-def balance(seeds: range) -> dict[str, object]:
-    rows = []
+def balance(seeds: range, *, mixed: bool = False) -> dict[str, object]:
+    """Labelled holds matched to results (first overlapping), and the results that overlap
+    no labelled hold. ``mixed``: random programs, placements and rates cycled by seed."""
+    rows, extra = [], []
     n_labels = 0
     for seed in seeds:
-        sim = simulate_session(program=BAL_PROGRAM, placement=PLACEMENTS[seed % 3], seed=seed)
+        if mixed:
+            program = random_program(np.random.default_rng(seed))
+            place, fs = MIXED_PLACEMENTS[seed % 4], MIXED_RATES_HZ[seed % 5]
+        else:
+            program, place, fs = BAL_PROGRAM, PLACEMENTS[seed % 3], 100.0
+        sim = simulate_session(program=program, placement=place, seed=seed, fs_hz=fs)
         rec = sim.recording
         seg = segment_recording(rec, placement=rec.meta.placement)
-        res = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz)
-        for lab in sim.labels.balance:
+        res = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz, t_s=rec.t_s)
+        labs = sim.labels.balance
+        for lab in labs:
             n_labels += 1
             m = [r for r in res if r.start_s < lab.end_s and lab.start_s < r.end_s]
             if m:
                 rows.append((seed, lab, m[0]))
-    return {"rows": rows, "n_labels": n_labels}
+        extra += [
+            r for r in res if not any(r.start_s < b.end_s and b.start_s < r.end_s for b in labs)
+        ]
+    return {"rows": rows, "n_labels": n_labels, "extra": extra}
+
+
+def report(bal: dict[str, object], title: str) -> None:
+    rows = bal["rows"]  # type: ignore[assignment]
+    extra = bal["extra"]  # type: ignore[assignment]
+    print(f"## {title}: {len(rows)} of {bal['n_labels']} labelled holds found")
+    if not rows:
+        return
+    score = [r[2].sway_score for r in rows]
+    true = [r[1].true_sway_rms_m_s2 for r in rows]
+    print(f"Spearman rho(sway score, true sway RMS) = {spearmanr(score, true).statistic:.3f}")
+    for st in ("two_leg", "tandem", "single_leg"):
+        for eyes in ("open", "closed"):
+            v = [r[2].sway_score for r in rows if r[1].stance == st and r[1].eyes == eyes]
+            if v:
+                print(f"- {st} eyes {eyes}: median score {np.median(v):.1f} (n={len(v)})")
+    err = np.array([r[2].hold_s - r[1].hold_s for r in rows])
+    start = np.array([r[2].start_s - r[1].start_s for r in rows])
+    print(
+        f"hold time error: median {np.median(err):+.2f} s, "
+        f"within 0.5 s: {np.mean(np.abs(err) <= 0.5):.0%}; "
+        f"start error median {np.median(start):+.2f} s, 5-95 % {np.percentile(start, 5):+.2f} "
+        f"to {np.percentile(start, 95):+.2f} s"
+    )
+    acc = np.mean([r[2].stance == r[1].stance for r in rows])
+    unk = np.mean([r[2].stance == "unknown" for r in rows])
+    named = [r for r in rows if r[2].stance != "unknown"]
+    prec = np.mean([r[2].stance == r[1].stance for r in named]) if named else float("nan")
+    print(
+        f"stance accuracy {acc:.0%} (unknown {unk:.0%}; correct when named: {prec:.0%}, "
+        f"n={len(named)})"
+    )
+    marked = sum(r.probable_rest for r in extra)
+    held = sum(r[2].probable_rest for r in rows)
+    print(
+        f"quiet standing reported that is no labelled hold: {len(extra)} "
+        f"({marked} marked probable_rest); labelled holds marked probable_rest: {held}"
+    )
 
 
 def hapt_standing(max_experiments: int = 12) -> list[float] | None:
@@ -57,32 +112,12 @@ def hapt_standing(max_experiments: int = 12) -> list[float] | None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="300:312")
-    seeds = seed_range(ap.parse_args().seeds)
-    bal = balance(seeds)
-    rows = bal["rows"]  # type: ignore[assignment]
-    print(f"## Balance: {len(rows)} of {bal['n_labels']} labelled holds found")
-    if rows:
-        score = [r[2].sway_score for r in rows]
-        true = [r[1].true_sway_rms_m_s2 for r in rows]
-        print(f"Spearman rho(sway score, true sway RMS) = {spearmanr(score, true).statistic:.3f}")
-        for st in ("two_leg", "tandem", "single_leg"):
-            for eyes in ("open", "closed"):
-                v = [r[2].sway_score for r in rows if r[1].stance == st and r[1].eyes == eyes]
-                if v:
-                    print(f"- {st} eyes {eyes}: median score {np.median(v):.1f} (n={len(v)})")
-        err = np.array([r[2].hold_s - r[1].hold_s for r in rows])
-        print(
-            f"hold time error: median {np.median(err):+.2f} s, "
-            f"within 0.5 s: {np.mean(np.abs(err) <= 0.5):.0%}"
-        )
-        acc = np.mean([r[2].stance == r[1].stance for r in rows])
-        unk = np.mean([r[2].stance == "unknown" for r in rows])
-        named = [r for r in rows if r[2].stance != "unknown"]
-        prec = np.mean([r[2].stance == r[1].stance for r in named]) if named else float("nan")
-        print(
-            f"stance accuracy {acc:.0%} (unknown {unk:.0%}; correct when named: {prec:.0%}, "
-            f"n={len(named)})"
-        )
+    ap.add_argument("--mixed", action="store_true", help="also random-program sessions")
+    args = ap.parse_args()
+    seeds = seed_range(args.seeds)
+    report(balance(seeds), "Balance")
+    if args.mixed:
+        report(balance(seeds, mixed=True), "Balance in random-program sessions")
     hs = hapt_standing()
     if hs:
         print(

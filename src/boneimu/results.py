@@ -66,6 +66,11 @@ class BalanceResult(_Model):
     stance: Stance
     sway_score: float = Field(description="0-100, higher = steadier")
     hold_s: float | None = None
+    probable_rest: bool = Field(
+        default=False,
+        description="quiet standing between two holds of one balance exercise: probably the "
+        "rest between them rather than a hold (still reported, never dropped)",
+    )
     metrics: dict[str, float] = Field(default_factory=dict)
 
 

@@ -89,6 +89,7 @@ def format_report(res: AnalysisResult) -> str:
         out.append(
             f"Balance {b.start_s:.0f}-{b.end_s:.0f} s: {STANCE_NAMES.get(b.stance, b.stance)}"
             f"{hold}, sway score {b.sway_score:.0f}/100 (higher = steadier)"
+            + (" - probably a rest between holds" if b.probable_rest else "")
         )
     for w in res.walking:
         kind = w.kind.replace("_", " ")

@@ -1,20 +1,21 @@
-"""Balance holds: hold time until a touch-down, sway after tilt correction, stance.
+"""Balance holds: hold time until a touch-down or step, sway after tilt correction, stance.
 
 Input: the quiet, upright stance bouts the segmenter found (``Bout(kind="balance")``,
 boneimu.detect.segment: moving SD of |a| below 0.03 g for >= 10 s). Quiet stance between two
-sets of one exercise is a rest, not a hold. Bouts separated by a touch-down of the free foot
+sets of one exercise is a rest, not a hold; quiet stance between two holds classified as one
+stance is reported marked ``probable_rest``. Bouts separated by a touch-down of the free foot
 (a brief break without a weight-shifting step) are one hold, including a quiet stretch too
-short for the segmenter just before it. The hold starts where active sway starts and runs to
-the first touch-down (a transient of |a| above :data:`TOUCHDOWN_G`), looked for up to
-:data:`TOUCHDOWN_LOOKAHEAD_S` past the quiet bout's end unless a step comes first; a footfall
-within :data:`SETTLE_S` of the start is the last step in. Sway measures are
-boneimu.metrics.sway (Moe-Nilssen tilt correction, ISway measures, 0-100 score). Stance from
-the sway spectrum is PROVISIONAL: see docs/algorithms/balance.md.
+short for the segmenter just before it. The hold starts where the step into the stance ends
+(the last movement of |a|, :func:`step_in_end`) and runs to the first touch-down (a transient
+of |a| above :data:`TOUCHDOWN_G`) or to where the step out starts (:func:`step_out_start`).
+Sway measures are boneimu.metrics.sway (Moe-Nilssen tilt correction, ISway measures, 0-100
+score). Stance from the sway spectrum is PROVISIONAL: see docs/algorithms/balance.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.signal as sps
@@ -32,7 +33,7 @@ from boneimu.metrics.sway import (
     sway_score,
 )
 from boneimu.results import BalanceResult
-from boneimu.signal.filters import highpass, lowpass, moving_mean, norm
+from boneimu.signal.filters import lowpass, norm
 from boneimu.signal.orientation import still_mask
 from boneimu.units import STANDARD_GRAVITY_M_S2
 
@@ -45,11 +46,30 @@ TOUCHDOWN_GUARD_S = 0.3
 TOUCHDOWN_LOOKAHEAD_S = 0.5
 """The touch-down that ends a quiet bout lies up to this long after the bout's end: half the
 segmenter's centred 1 s moving-SD window, which turns loud that long before the footfall."""
-SETTLE_S = 1.0
-"""A footfall this soon after the hold's start is the last step into the stance (a small,
-sharp footfall does not lift the segmenter's 1 s moving SD above its threshold)."""
-SETTLE_SKIP_S = 0.2
-"""After such a footfall the hold starts this much later (past the transient)."""
+STEP_IN_DEV_M_S2 = 0.2
+"""|a| (:data:`STEP_IN_LOWPASS_HZ` low-pass) departing this far (m/s², ~0.02 g) from the
+quiet stance's median is movement: a step's vertical push and footfall. Quiet stance, even
+swaying hard on one leg, barely changes |a| (the sway is horizontal and tilt does not change
+|a|)."""
+STEP_IN_LOWPASS_HZ = 5.0
+STEP_IN_LOOKBACK_S = 2.0
+STEP_IN_SEARCH_S = 1.0
+"""The hold starts where the last movement before the quiet stance ends, looked for from
+:data:`STEP_IN_LOOKBACK_S` before the quiet bout's start to :data:`STEP_IN_SEARCH_S` into it
+(the segmenter's centred 1 s window starts a bout up to ~0.5 s after the last step, and a
+small, sharp footfall can lie inside it)."""
+STEP_OUT_LOOKBACK_S = 1.0
+STEP_OUT_SEARCH_S = 2.0
+STEP_OUT_MIN_S = 0.15
+"""The hold ends (when no touch-down ends it first) where the step out of the stance starts:
+the first movement lasting at least :data:`STEP_OUT_MIN_S` (a step's push lasts 0.2 s or
+more; a one-sample glitch or a far-off tap does not) from :data:`STEP_OUT_LOOKBACK_S` before
+the quiet bout's end to :data:`STEP_OUT_SEARCH_S` after it; the bout's end when none."""
+SWAY_SETTLE_S = 0.5
+"""Sway is measured from this long after the hold's start (the last footfall rings out)."""
+TOUCHDOWN_SETTLE_S = 1.0
+"""No touch-down is looked for this soon after the hold's start: a footfall that early
+belongs to stepping in (the free foot finding its place)."""
 QUIET_SD_G = 0.03
 """Moving SD of |a| (g, 1 s window) below which the stance is quiet (as the segmenter)."""
 SWAY_MIN_S = 10.0
@@ -68,13 +88,6 @@ PREFIX_LOOKBACK_S = 12.0
 """A quiet stretch this long just before a hold, ended by a touch-down, is the hold's start."""
 EXERCISE_KINDS = ("heel_drop", "hop", "sit_to_stand")
 """Bout kinds that are exercise sets: quiet stance between two sets of one of them is a rest."""
-ONSET_BAND_HZ = (0.5, 3.5)
-"""Band (Hz) of the horizontal sway whose moving RMS marks the start of active corrections."""
-ONSET_WINDOW_S = 0.5
-ONSET_FRACTION = 0.7
-"""The hold starts where the moving RMS first reaches this fraction of the hold's median."""
-ONSET_SEARCH_S = 3.0
-"""The onset is looked for only this far into the quiet bout."""
 CORRECTIVE_SPLIT_HZ = 0.7
 """Sway power above this frequency (Hz) counts as fast corrective sway."""
 STANCE_BANDS: dict[str, tuple[float, float, float, float]] = {
@@ -173,26 +186,52 @@ def classify_stance(m: SwayMetrics, corrective: float) -> Stance:
     return "unknown"
 
 
-def sway_onset(acc_m_s2: NDArray[np.floating], *, fs_hz: float) -> int:
-    """Index in a quiet bout's (n, 3) acceleration where active balance corrections start.
-
-    The bout starts once the trunk is quiet after stepping into the stance; the hold proper
-    starts when the person begins to balance: the first sample, within :data:`ONSET_SEARCH_S`,
-    where the moving RMS (:data:`ONSET_WINDOW_S`) of the horizontal sway in
-    :data:`ONSET_BAND_HZ` reaches :data:`ONSET_FRACTION` of its median over the bout."""
-    h, _ = horizontal_sway(acc_m_s2, fs_hz=fs_hz)
-    return _sway_onset(h, fs_hz=fs_hz)
+def _movement(acc_m_s2: NDArray[np.floating], *, fs_hz: float, ref: slice) -> NDArray[np.bool_]:
+    """Samples where |a| (:data:`STEP_IN_LOWPASS_HZ` low-pass) departs by more than
+    :data:`STEP_IN_DEV_M_S2` from its median over ``ref`` (the quiet stance)."""
+    m = norm(np.asarray(acc_m_s2, dtype=np.float64))
+    if 0.4 * fs_hz > STEP_IN_LOWPASS_HZ:
+        m = lowpass(m, cutoff_hz=STEP_IN_LOWPASS_HZ, fs_hz=fs_hz, order=2)
+    return np.abs(m - np.median(m[ref])) > STEP_IN_DEV_M_S2
 
 
-def _sway_onset(h: NDArray[np.float64], *, fs_hz: float) -> int:
-    lo, hi = ONSET_BAND_HZ
-    h = highpass(h, cutoff_hz=lo, fs_hz=fs_hz, order=2)
-    if hi < SWAY_CUTOFF_HZ:
-        h = lowpass(h, cutoff_hz=hi, fs_hz=fs_hz, order=2)
-    rms = np.sqrt(moving_mean(np.einsum("ij,ij->i", h, h), window_s=ONSET_WINDOW_S, fs_hz=fs_hz))
-    search = min(rms.size, round(ONSET_SEARCH_S * fs_hz))
-    hit = np.flatnonzero(rms[:search] >= ONSET_FRACTION * np.median(rms))
-    return int(hit[0]) if hit.size else 0
+def step_in_end(
+    acc_m_s2: NDArray[np.floating], *, fs_hz: float, start_s: float, end_s: float
+) -> float:
+    """Time (s) the step into the stance ends for a quiet bout from ``start_s`` to ``end_s``:
+    the end of the last movement (:func:`_movement`) from :data:`STEP_IN_LOOKBACK_S` before
+    the bout's start to :data:`STEP_IN_SEARCH_S` into it; the bout's start when there is none."""
+    n = len(acc_m_s2)
+    i0 = max(0, round((start_s - STEP_IN_LOOKBACK_S) * fs_hz))
+    b0 = round(start_s * fs_hz)
+    i1 = min(n, round(end_s * fs_hz))
+    look = min(i1, b0 + round(STEP_IN_SEARCH_S * fs_hz))
+    if i1 - look < MIN_HOLD_S * fs_hz:
+        return start_s
+    moving = _movement(acc_m_s2[i0:i1], fs_hz=fs_hz, ref=slice(look - i0, None))
+    hit = np.flatnonzero(moving[: look - i0])
+    return (i0 + hit[-1] + 1) / fs_hz if hit.size else start_s
+
+
+def step_out_start(
+    acc_m_s2: NDArray[np.floating], *, fs_hz: float, start_s: float, end_s: float
+) -> float:
+    """Time (s) the step out of the stance starts for a quiet bout from ``start_s`` to
+    ``end_s``: the first movement (:func:`_movement`) of at least :data:`STEP_OUT_MIN_S` from
+    :data:`STEP_OUT_LOOKBACK_S` before the bout's end to :data:`STEP_OUT_SEARCH_S` after it;
+    the bout's end when there is none."""
+    n = len(acc_m_s2)
+    b0 = max(0, round(start_s * fs_hz))
+    b1 = min(n, round(end_s * fs_hz))
+    j0 = max(b0, b1 - round(STEP_OUT_LOOKBACK_S * fs_hz))
+    j1 = min(n, b1 + round(STEP_OUT_SEARCH_S * fs_hz))
+    if j0 - b0 < MIN_HOLD_S * fs_hz or j1 <= j0:
+        return end_s
+    moving = _movement(acc_m_s2[b0:j1], fs_hz=fs_hz, ref=slice(0, j0 - b0))[j0 - b0 :]
+    edges = np.diff(np.concatenate([[0], moving.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long_ = np.flatnonzero(ends - starts >= max(1, round(STEP_OUT_MIN_S * fs_hz)))
+    return (j0 + starts[long_[0]]) / fs_hz if long_.size else end_s
 
 
 def rests_between_sets(bouts: Sequence[Bout]) -> list[Bout]:
@@ -219,11 +258,14 @@ def assess_hold(
     acc_m_s2: NDArray[np.floating], *, fs_hz: float, start_s: float, end_s: float
 ) -> BalanceResult | None:
     """One hold from the recording's (n, 3) acceleration and a quiet bout's bounds (s from the
-    first sample). The hold starts at the sway onset (:func:`sway_onset`), or after a footfall
-    within :data:`SETTLE_S` of it (the last step in), and runs to the first touch-down, which
-    may lie up to :data:`TOUCHDOWN_LOOKAHEAD_S` after the bout's end (not across a step,
-    :func:`is_step`); None when the part before it is too short for sway measures."""
+    first sample). The hold starts where the step into the stance ends (:func:`step_in_end`)
+    and runs to the first touch-down from :data:`TOUCHDOWN_SETTLE_S` on, which may lie up to
+    :data:`TOUCHDOWN_LOOKAHEAD_S` after the bout's end (not across a step, :func:`is_step`),
+    or to where the step out starts (:func:`step_out_start`), whichever comes first. Sway is
+    measured from :data:`SWAY_SETTLE_S` after the start. None when the measured part is too
+    short."""
     n = len(acc_m_s2)
+    start_s = step_in_end(acc_m_s2, fs_hz=fs_hz, start_s=start_s, end_s=end_s)
     i0, i1 = max(0, round(start_s * fs_hz)), min(n, round(end_s * fs_hz))
     seg = np.asarray(acc_m_s2[i0:i1], dtype=np.float64)
     if seg.shape[0] < MIN_HOLD_S * fs_hz:
@@ -232,31 +274,31 @@ def assess_hold(
         h, _ = horizontal_sway(seg, fs_hz=fs_hz)
     except AnalysisError:
         return None
-    onset = _sway_onset(h, fs_hz=fs_hz)
-    seg, h = seg[onset:], h[onset:]
     look_n = round(TOUCHDOWN_LOOKAHEAD_S * fs_hz)
-    td = first_touchdown(acc_m_s2[i0 + onset : min(n, i1 + 2 * look_n)], fs_hz=fs_hz)
-    settle_n = round(SETTLE_S * fs_hz)
-    while td is not None and td < settle_n and seg.shape[0] - td > MIN_HOLD_S * fs_hz:
-        # a footfall this early is the last step into the stance: the hold starts after it
-        skip = td + round(SETTLE_SKIP_S * fs_hz)
-        onset, seg, h = onset + skip, seg[skip:], h[skip:]
-        td = first_touchdown(acc_m_s2[i0 + onset : min(n, i1 + 2 * look_n)], fs_hz=fs_hz)
+    # the last step's footfall may still ring for a moment: no touch-down that early
+    settle = min(round(SWAY_SETTLE_S * fs_hz), seg.shape[0] // 4)
+    td_from = min(round(TOUCHDOWN_SETTLE_S * fs_hz), seg.shape[0] // 4)
+    td = first_touchdown(acc_m_s2[i0 + td_from : min(n, i1 + 2 * look_n)], fs_hz=fs_hz)
+    td = None if td is None else td + td_from
     if td is not None and td >= seg.shape[0] + look_n:
         td = None
     if (
         td is not None
         and td >= seg.shape[0]
-        and is_step(acc_m_s2, fs_hz=fs_hz, start_s=end_s, end_s=(i0 + onset + td) / fs_hz)
+        and is_step(acc_m_s2, fs_hz=fs_hz, start_s=end_s, end_s=(i0 + td) / fs_hz)
     ):
         td = None  # the bout ended in a step out of the stance, not a touch-down
-    hold_n = seg.shape[0] if td is None else td
+    out_n = round(step_out_start(acc_m_s2, fs_hz=fs_hz, start_s=start_s, end_s=end_s) * fs_hz)
+    out_n = max(settle, out_n - i0)
+    if td is not None and td > out_n + round(STEP_OUT_MIN_S * fs_hz):
+        td = None  # the step out's own footfall (a touch-down's own movement starts with it)
+    hold_n = out_n if td is None else td
     stop = max(
         0, min(seg.shape[0], hold_n - (0 if td is None else round(TOUCHDOWN_GUARD_S * fs_hz)))
     )
-    part = slice(0, stop)
+    part = slice(settle, stop)
     resume = hold_n + round(TOUCHDOWN_RECOVERY_S * fs_hz)
-    if stop < SWAY_MIN_S * fs_hz and seg.shape[0] - resume > stop:
+    if stop - settle < SWAY_MIN_S * fs_hz and seg.shape[0] - resume > stop - settle:
         part = slice(resume, None)  # a short first part: measure sway on the longer one after
     if seg[part].shape[0] < MIN_HOLD_S * fs_hz:
         return None
@@ -269,7 +311,7 @@ def assess_hold(
     metrics["corrective_fraction"] = corrective
     metrics["touchdowns"] = 0.0 if td is None else 1.0
     return BalanceResult(
-        start_s=round(start_s + onset / fs_hz, 3),
+        start_s=round(start_s, 3),
         end_s=end_s,
         stance=classify_stance(m, corrective),
         sway_score=round(float(sway_score(m)), 2),
@@ -305,34 +347,78 @@ def with_prefix(
 
 
 def assess_balance(
-    bouts: Sequence[Bout], acc_m_s2: NDArray[np.floating], *, fs_hz: float
+    bouts: Sequence[Bout],
+    acc_m_s2: NDArray[np.floating],
+    *,
+    fs_hz: float,
+    t_s: NDArray[np.floating] | None = None,
 ) -> list[BalanceResult]:
     """Balance results for the segmenter's balance bouts: rests between two sets of one
     exercise dropped (:func:`rests_between_sets`), the rest merged across touch-downs
-    (:func:`merge_holds`) and started earlier when a touch-down broke the first seconds
-    (:func:`with_prefix`)."""
+    (:func:`merge_holds`), started earlier when a touch-down broke the first seconds
+    (:func:`with_prefix`), and probable rests between two holds marked
+    (:func:`rests_between_holds`).
+
+    ``t_s``: the recording's sample times (s from the first sample), in which the bouts are
+    given; without it the samples are taken as uniform at ``fs_hz``. Pass it: a phone drops
+    samples, and by the end of a 10 min session sample index / rate can lag the clock by
+    0.5 s or more."""
+    if t_s is not None:
+        t = np.asarray(t_s, dtype=np.float64)
+        bouts = [_retime(b, lambda x: _index_time(t, x, fs_hz)) for b in bouts]
     rests = rests_between_sets(bouts)
     blocked = [b for b in bouts if b.kind != "balance"]
     cand = [b for b in bouts if b.kind == "balance" and b not in rests]
     held = merge_holds(cand, acc_m_s2=acc_m_s2, fs_hz=fs_hz)
     held = [with_prefix(b, acc_m_s2, fs_hz=fs_hz, blocked=blocked + rests) for b in held]
     out = [assess_hold(acc_m_s2, fs_hz=fs_hz, start_s=b.start_s, end_s=b.end_s) for b in held]
-    return rests_between_holds([r for r in out if r is not None], blocked)
+    res = rests_between_holds([r for r in out if r is not None], blocked)
+    if t_s is None:
+        return res
+    return [_result_in_clock_time(r, t, fs_hz) for r in res]
+
+
+def _index_time(t_s: NDArray[np.float64], x_s: float, fs_hz: float) -> float:
+    """Recording time ``x_s`` as sample index / ``fs_hz`` (the detector's working time)."""
+    return float(np.searchsorted(t_s, x_s)) / fs_hz
+
+
+def _clock_time(t_s: NDArray[np.float64], x_s: float, fs_hz: float) -> float:
+    """Sample index / ``fs_hz`` back to the recording's time (extrapolated past the end)."""
+    i = round(x_s * fs_hz)
+    n = t_s.shape[0]
+    return float(t_s[min(max(i, 0), n - 1)]) + max(0, i - n + 1) / fs_hz
+
+
+def _retime(b: Bout, f: Callable[[float], float]) -> Bout:
+    return dataclasses.replace(b, start_s=f(b.start_s), end_s=f(b.end_s))
+
+
+def _result_in_clock_time(
+    r: BalanceResult, t_s: NDArray[np.float64], fs_hz: float
+) -> BalanceResult:
+    start = _clock_time(t_s, r.start_s, fs_hz)
+    upd: dict[str, float] = {"start_s": round(start, 3), "end_s": _clock_time(t_s, r.end_s, fs_hz)}
+    if r.hold_s is not None:
+        upd["hold_s"] = round(_clock_time(t_s, r.start_s + r.hold_s, fs_hz) - start, 3)
+    return r.model_copy(update=upd)
 
 
 def rests_between_holds(
     results: Sequence[BalanceResult], blocked: Sequence[Bout] = ()
 ) -> list[BalanceResult]:
-    """``results`` without the rests between two sets of one balance exercise: a hold whose
-    neighbours (with no other bout in between) were both classified as the same stance, while
-    its own stance is unknown, is the casual standing between them. A hold classified as a
-    stance is always kept (the stance bands are provisional)."""
+    """``results`` with the probable rests between two sets of one balance exercise marked
+    (``probable_rest=True``), none dropped: a hold of unknown stance
+    whose neighbours (with no other bout in between) were both classified as the same stance
+    is probably the casual standing between them. Casual standing is a two-leg stance, so a
+    real two-leg hold between two holds of one harder stance looks the same: it is marked too,
+    which is why nothing is dropped (docs/algorithms/balance.md, "Rests between holds")."""
     res = sorted(results, key=lambda r: r.start_s)
-    keep = [True] * len(res)
+    rest = [False] * len(res)
     for i in range(1, len(res) - 1):
         a, b, c = res[i - 1], res[i], res[i + 1]
         if a.stance == "unknown" or a.stance != c.stance or b.stance != "unknown":
             continue
         if not any(x.start_s < c.start_s and a.end_s < x.end_s for x in blocked):
-            keep[i] = False
-    return [r for r, k in zip(res, keep, strict=True) if k]
+            rest[i] = True
+    return [r.model_copy(update={"probable_rest": bool(k)}) for r, k in zip(res, rest, strict=True)]

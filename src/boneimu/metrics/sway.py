@@ -40,10 +40,11 @@ STEADY_RMS_M_S2 = 0.02
 UNSTEADY_RMS_M_S2 = 0.5
 STEADY_JERK_RMS_M_S3 = 0.1
 UNSTEADY_JERK_RMS_M_S3 = 5.0
-"""Score anchors (PROVISIONAL, see docs/algorithms/sway.md): ~0.02 m/s² is below the RMS
-trunk acceleration of healthy adults standing two-legged with eyes open (order 0.03-0.06 m/s²
-in the ISway studies); 0.5 m/s² is an order of magnitude above, a hold close to losing balance.
-Jerk anchors follow from RMS x 2*pi*f at typical sway frequencies (0.8 and 1.6 Hz)."""
+"""Score anchors (PROVISIONAL; sources in docs/algorithms/sway.md): published trunk RMS in
+quiet stance runs from ~0.04 m/s² (two legs, eyes open, firm floor) to ~0.9 m/s² (tandem,
+eyes closed, on foam; Neville et al. 2015), so 0.02 m/s² lies just below the steadiest
+typical value and 0.5 m/s² at the hard end of firm-ground stances. Jerk anchors follow from
+RMS x 2*pi*f at typical sway frequencies (0.8 and 1.6 Hz); no jerk norms were found."""
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,10 @@ def _summary(result: AnalysisResult) -> str:
             h.card("Peak GRF (est.)", f"{d.peak_grf_bw:.1f} BW", _f(d.peak_grf_n, ".0f", " N"))
         )
     items.append(h.card("Flagged reps", f"{n_flag}", "reasons in the rep table"))
-    if result.balance:
-        best = max(b.sway_score for b in result.balance)
-        items.append(h.card("Best sway score", f"{best:.0f}/100", f"{len(result.balance)} hold(s)"))
+    holds = [b for b in result.balance if not b.probable_rest] or result.balance
+    if holds:
+        best = max(b.sway_score for b in holds)
+        items.append(h.card("Best sway score", f"{best:.0f}/100", f"{len(holds)} hold(s)"))
     if result.walking:
         steps = sum(w.steps for w in result.walking)
         items.append(h.card("Walking", f"{steps}", f"steps in {len(result.walking)} bout(s)"))
@@ -172,7 +173,7 @@ def _balance_table(result: AnalysisResult) -> str:
         rows.append(
             [
                 str(k),
-                b.stance.replace("_", " "),
+                b.stance.replace("_", " ") + (" (probably a rest)" if b.probable_rest else ""),
                 f"{b.start_s:.0f} s",
                 f"{hold:.0f}",
                 f"{b.sway_score:.0f}",
