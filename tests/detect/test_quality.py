@@ -67,6 +67,47 @@ def test_heel_drop_rushed_reps_are_flagged(heel_sim) -> None:  # type: ignore[no
     assert flag.value is not None and flag.threshold is not None and flag.value < flag.threshold
 
 
+def test_heel_drop_rise_begun_during_landing_recovery_is_timed_whole() -> None:
+    """After a rushed rep the next rise starts 0.3-0.5 s after its landing, while the knees
+    still recover (about 0.7 s): its rise + hold is timed in full (searching only after the
+    recovery cut it by 0.15-0.35 s, or lost the rep), and it is not read as rushed."""
+    sim = simulate_session(program="heel_drop:1x16@rushed=0.4", placement="lower_back", seed=22)
+    ex, reps = _label_reps(sim)
+    qs = assess_reps(ex, reps, _sig(sim))
+    labs = sim.labels.sets[0].reps
+    errs = []
+    for j in range(1, len(labs)):
+        q, lab = qs[j], labs[j]
+        if labs[j - 1].rushed and not lab.rushed:
+            assert lab.start_s - labs[j - 1].impact_s < 0.6  # the case this test is about
+            assert "rise" in q.phases_s, j
+            errs.append(
+                q.phases_s["rise"]
+                + q.phases_s["hold"]
+                - lab.phases_s["rise"]
+                - lab.phases_s["hold"]
+            )
+            assert not q.flagged("rushed"), j
+    assert len(errs) >= 3
+    assert max(abs(e) for e in errs) <= 0.15, errs
+
+
+def test_hop_long_contacts_are_never_rushed() -> None:
+    """Discrete hops stand 1-2 s between hops: a 1 s stop in a set of 2 s stops is not a
+    rushed hop; a contact under the 0.25 s floor is."""
+    from boneimu.detect.quality import RepQuality, flag_reps
+
+    def hop(contact: float) -> RepQuality:
+        return RepQuality("hop", 0.0, 1.0, phases_s={"flight": 0.2, "contact": contact})
+
+    contacts = [2.0, 1.9, 1.0, 2.1, 1.8, 0.22, 2.2, 1.95]
+    qs = flag_reps([hop(c) for c in contacts])
+    assert [q.flagged("rushed") for q in qs] == [c < 0.25 for c in contacts]
+    # continuous hopping: a contact well under the set's usual is still rushed
+    qs = flag_reps([hop(c) for c in (0.4, 0.42, 0.38, 0.26, 0.41, 0.39)])
+    assert [q.flagged("rushed") for q in qs] == [False, False, False, True, False, False]
+
+
 def test_sensitivity_flags_more(heel_sim) -> None:  # type: ignore[no-untyped-def]
     sig = _sig(heel_sim)
     ex, reps = _label_reps(heel_sim)

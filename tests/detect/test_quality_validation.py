@@ -48,13 +48,15 @@ def test_flag_precision_and_recall_on_unseen_sessions() -> None:
                 for name, c in counts.items():
                     t, p = getattr(lab, name), q.flagged(name)
                     c += (t and p, p and not t, t and not p)
-    # published (validation.md, per exercise): rushed P >= 0.96, R >= 0.90; jerky P >= 0.93,
-    # R >= 0.79. Floors below them for this small sample (16 jerky, 16 rushed reps).
-    min_recall = {"rushed": 0.8, "jerky": 0.7}
+    # The floors (precision and recall >= 0.9). On these two sessions (16 rushed, 16
+    # jerky reps) the step scores rushed 16 TP / 1 FP / 0 FN, jerky 16 / 0 / 0: one more
+    # false alarm or miss per flag is allowed. Before the heel-drop rise search was widened
+    # (the rise of a rep that starts while the knees still recover from the last landing was
+    # cut short and read as rushed) this scored rushed 16 / 3 / 0, jerky 14 / 2 / 2.
     for name, (tp, fp, fn) in counts.items():
         assert tp + fn >= 10, name
-        assert tp / (tp + fp) >= 0.85, (name, tp, fp, fn)
-        assert tp / (tp + fn) >= min_recall[name], (name, tp, fp, fn)
+        assert tp / (tp + fp) >= 0.9, (name, tp, fp, fn)
+        assert tp / (tp + fn) >= 0.9, (name, tp, fp, fn)
 
 
 def test_sway_score_ranks_true_sway() -> None:
@@ -65,7 +67,7 @@ def test_sway_score_ranks_true_sway() -> None:
     )
     rec = sim.recording
     seg = segment_recording(rec, placement="waist")
-    res = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz)
+    res = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz, t_s=rec.t_s)
     pairs = []
     for lab in sim.labels.balance:
         m = [r for r in res if r.start_s < lab.end_s and lab.start_s < r.end_s]

@@ -35,8 +35,14 @@ class QualityConfig:
     sensitivity: float = 1.0
     min_rise_hold_s: float = 0.45
     """Heel drop: rise onto the toes plus the pause at the top shorter than this is rushed."""
-    min_contact_s: float = 0.2
-    """Hop: ground contact shorter than this is a reactive bounce, not a controlled hop."""
+    min_contact_s: float = 0.25
+    """Hop: ground contact shorter than this is a reactive bounce, not a controlled hop: the
+    fast stretch-shortening cycle of plyometric rebounds is conventionally < 250 ms of
+    contact, the slow (controlled) one longer (Schmidtbleicher 1992)."""
+    max_rushed_contact_s: float = 0.5
+    """Hop: a ground contact at least this long is a deliberate stop between hops (discrete
+    hops stand 1-2 s, and a person's stops vary two-fold): never rushed, however it
+    compares with the set's other contacts. Scaled by ``sensitivity``."""
     baseline_ratio: dict[str, float] = field(
         default_factory=lambda: {"heel_drop": 0.5, "hop": 0.7, "sit_to_stand": 0.6}
     )
@@ -175,7 +181,11 @@ def flag_reps(
                 flags.append(
                     _flag("rushed", f"{what} took {t:.2f} s, under {limit:.2f} s", t, limit)
                 )
-            elif ref is not None and t < min(0.95, cfg.baseline_ratio[ex] * sens) * ref:
+            elif (
+                ref is not None
+                and t < min(0.95, cfg.baseline_ratio[ex] * sens) * ref
+                and (ex != "hop" or t < cfg.max_rushed_contact_s * sens)
+            ):
                 lim = min(0.95, cfg.baseline_ratio[ex] * sens) * ref
                 flags.append(
                     _flag(

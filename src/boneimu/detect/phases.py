@@ -32,15 +32,33 @@ abrupt, has begun by the time the velocity threshold is crossed)."""
 RISE_MIN_M_S = 0.03
 """Heel drop: an upward velocity peak below this is not a rise onto the toes."""
 RISE_EDGE_FRACTION = 0.25
+PUSH_MIN_M_S2 = 0.05
+"""Heel drop: a rise that began before the velocity window needs an upward push (5 Hz
+low-passed) of at least this much (a 3 cm rise over 1.6 s pushes with about 0.07 m/s²)."""
 MINJERK_EDGE_WIDTH = 0.7071
 """Width of a minimum-jerk velocity bump at 25 % of its peak / its duration."""
 PUSH_FRACTION = 0.4
-PUSH_REACH_S = 0.6
+PUSH_REACH_S = 1.0
+"""Heel drop: pieces of a stop-and-go rise whose pushes are less than PUSH_REACH_S / 2 apart
+count as one push (the rise is timed from its first piece). A jerky rise pauses up to about
+0.3 x its duration between pieces, so its pushes can be 0.4-0.5 s apart; at 0.6 s the
+first pieces were dropped and the rep read as rushed (development seeds 0-29)."""
 MINJERK_ACC_EDGE_WIDTH = 0.912
 """A minimum-jerk acceleration reaches 40 % of its peak 4.4 % of the movement time after the
 start (and before the end): the span between those crossings is 0.912 x the duration. The
 heel-drop rise is timed from the first crossing of the push (pieces of a stop-and-go rise
 less than PUSH_REACH_S / 2 apart count as one push) to the last crossing of the braking."""
+PRIOR_FALL_M_S = 0.25
+"""Heel drop: a downward velocity beyond this before the rise is an earlier fall (a heel drop
+falls at 0.4-0.7 m/s; the knees' dip after a landing, sway and drift stay well below)."""
+RISE_AFTER_LANDING_S = 0.3
+"""Heel drop: the rise after such an earlier fall is searched from this long after it."""
+MAX_DROP_S = 0.4
+"""Heel drop: the fall from the toes (3-7 cm, at 0.5-1 g) lasts well under this; an apex
+found earlier came from an offset velocity and is replaced by the fall's onset."""
+FALL_ONSET_FRACTION = 0.1
+"""Heel drop: the fall begins where its downward acceleration first reaches 10 % of its
+peak."""
 MAX_CONTACT_S = 4.0
 """Hop: a ground contact longer than this is the end of the set, not a rep's contact."""
 FLIGHT_G = 0.35
@@ -110,22 +128,46 @@ def _velocity(a: FloatArray, fs_hz: float) -> FloatArray:
     return v - np.linspace(0.0, v[-1], v.size)
 
 
+def _fall_start(sig: RepSignals, impact_i: int) -> int | None:
+    """Onset of the fall ending in the heel-drop impact at ``impact_i``: the last sample
+    before the fall's peak downward (5 Hz low-passed) acceleration, within
+    :data:`MAX_DROP_S`, that is still above :data:`FALL_ONSET_FRACTION` of that peak."""
+    fs = sig.fs_hz
+    a, b = max(0, impact_i - round(MAX_DROP_S * fs)), impact_i - round(0.03 * fs)
+    if b - a < 3:
+        return None
+    c = max(0, a - round(0.5 * fs))
+    acc = lowpass(sig.vertical_m_s2[c : b + 1], cutoff_hz=min(5.0, 0.4 * fs), fs_hz=fs, order=2)
+    acc = acc[a - c :]
+    k = int(np.argmin(acc))
+    if acc[k] >= 0.0:
+        return None
+    above = np.flatnonzero(acc[:k] >= FALL_ONSET_FRACTION * acc[k])
+    return a + int(above[-1]) + 1 if above.size else None
+
+
 def heel_drop_phases(
-    sig: RepSignals, impact_i: int, lo_i: int
+    sig: RepSignals, impact_i: int, lo_i: int, rise_lo_i: int | None = None
 ) -> tuple[dict[str, float], int, int] | None:
     """Rise / hold / drop of one heel drop ending in the impact at ``impact_i``; ``lo_i`` is a
-    sample at rest before the rise. Returns phases and the indices where the upward movement
-    is first under way (:data:`RISE_EDGE_FRACTION` of its peak velocity) and the drop starts.
+    sample at rest before the rise (or within it, when the rise began early) and
+    ``rise_lo_i`` (default ``lo_i``) the earliest sample the rise may start at. Returns phases
+    and the indices where the upward movement is first under way and the drop starts.
 
-    Vertical velocity is integrated from ``lo_i`` (at rest) to :data:`IMPACT_SETTLED_S` after
-    the impact (the fall has been stopped) and linearly detrended to zero at both ends, which
-    removes the sensor's bias and scale error. The drop starts at the apex: the last instant
-    before the impact when the body was not yet falling (v >= -:data:`APEX_TOL_M_S`). The
-    rise is timed on the (5 Hz low-passed) acceleration, which has no integration drift: from
-    the first crossing of :data:`RISE_EDGE_FRACTION` of the largest upward push to the last
-    crossing of that fraction of the largest braking before the fall (a stop-and-go rise
-    counts from its first piece), scaled to a full minimum-jerk duration; the hold is the
-    rest until the apex."""
+    Vertical velocity is integrated from ``lo_i`` to :data:`IMPACT_SETTLED_S` after the impact
+    and linearly detrended to zero at both ends, which removes the sensor's bias and scale
+    error. The drop starts at the apex: the last instant before the impact when the body was
+    not yet falling (v >= -:data:`APEX_TOL_M_S`). The rise is timed on the (5 Hz low-passed)
+    acceleration from ``rise_lo_i`` on, which has no integration drift: from the first
+    crossing of :data:`PUSH_FRACTION` of the largest upward push to the last crossing of that
+    fraction of the largest braking before the fall (the pieces of a stop-and-go rise count
+    from the first one, :data:`PUSH_REACH_S`), scaled to a full minimum-jerk duration
+    (:data:`MINJERK_ACC_EDGE_WIDTH`); the hold is the rest until the apex. A fall before the
+    rise (:data:`PRIOR_FALL_M_S`: a heel drop the detector missed) moves the search after it.
+    A rise needs an upward velocity of :data:`RISE_MIN_M_S` after ``lo_i`` or, when it began
+    before ``lo_i``, a push of :data:`PUSH_MIN_M_S2`. An apex more than :data:`MAX_DROP_S`
+    before the impact (a velocity offset) is replaced by the fall's onset
+    (:func:`_fall_start`)."""
     fs = sig.fs_hz
     post = round(IMPACT_SETTLED_S * fs)
     raw = sig.vertical_m_s2[lo_i : impact_i + post + 1]
@@ -142,15 +184,34 @@ def heel_drop_phases(
     still_up = np.flatnonzero(v >= -APEX_TOL_M_S)
     if still_up.size == 0:
         return None
-    apex = int(still_up[-1]) + 1
-    lo = max(0, apex - round(2.5 * fs))
+    apex = lo_i + int(still_up[-1]) + 1  # absolute sample index from here on
+    if impact_i - apex > round(MAX_DROP_S * fs):
+        # the velocity's offset put the apex back in the rise: the fall begins at the onset
+        # of its downward acceleration
+        onset = _fall_start(sig, impact_i)
+        if onset is None or impact_i - onset > round(MAX_DROP_S * fs):
+            return None
+        apex = onset
+    r_lo = lo_i if rise_lo_i is None else min(rise_lo_i, lo_i)
+    # a fall before this rep's rise (a previous heel drop the detector did not report): the
+    # rise begins after that landing
+    fell = np.flatnonzero(v[: max(0, apex - lo_i - round(0.3 * fs))] < -PRIOR_FALL_M_S)
+    if fell.size:
+        r_lo = max(r_lo, lo_i + int(fell[-1]) + round(RISE_AFTER_LANDING_S * fs))
+    lo = max(r_lo, apex - round(2.5 * fs))
     end = apex - round(FALL_GUARD_S * fs)
-    if end - lo < 3 or float(np.max(v[lo:apex])) < RISE_MIN_M_S:
+    if end - lo < 3:
         return None
     # rise timing from the acceleration (no integration drift): the first upward push to the
-    # end of the last braking lobe before the fall
-    acc = lowpass(raw[: end + 1], cutoff_hz=min(5.0, 0.4 * fs), fs_hz=fs, order=2)[lo:end]
+    # end of the last braking lobe before the fall; filtered with context (no edge transient)
+    c0 = max(0, lo - round(0.5 * fs))
+    acc = lowpass(sig.vertical_m_s2[c0 : end + 1], cutoff_hz=min(5.0, 0.4 * fs), fs_hz=fs, order=2)[
+        lo - c0 : end - c0
+    ]
     k = int(np.argmax(acc))
+    rose = float(np.max(v[max(0, lo - lo_i) : apex - lo_i])) >= RISE_MIN_M_S
+    if not rose and not (r_lo < lo_i and acc[k] >= PUSH_MIN_M_S2):
+        return None
     push = _excursion(acc, k, k + 1, round(PUSH_REACH_S * fs), 1e-9, fraction=PUSH_FRACTION)
     if push is None:
         return None
@@ -159,10 +220,10 @@ def heel_drop_phases(
     r0 = lo + push[1]
     r1 = r0 + (float(stop[-1]) + 1.0 if stop is not None and stop.size else float(brake.size))
     rise_n = (r1 - r0) / MINJERK_ACC_EDGE_WIDTH
-    rs = max(0.0, 0.5 * (r0 + r1) - 0.5 * rise_n)
+    rs = max(float(r_lo), 0.5 * (r0 + r1) - 0.5 * rise_n)
     hold_n = max(0.0, apex - rs - rise_n)
-    phases = {"rise": rise_n / fs, "hold": hold_n / fs, "drop": (p - apex) / fs}
-    return phases, lo_i + round(r0), lo_i + apex
+    phases = {"rise": rise_n / fs, "hold": hold_n / fs, "drop": (lo_i + p - apex) / fs}
+    return phases, round(r0), apex
 
 
 def _flight(sig: RepSignals, impact_i: int) -> tuple[int, int] | None:

@@ -35,6 +35,7 @@ from boneimu.detect.phases import (
     MINJERK_EDGE_WIDTH,
     MINJERK_FWHM_FRACTION,
     PUSH_FRACTION,
+    PUSH_MIN_M_S2,
     PUSH_REACH_S,
     RISE_EDGE_FRACTION,
     RISE_MIN_M_S,
@@ -68,7 +69,9 @@ __all__ = [
     "APEX_TOL_M_S",
     "FALL_GUARD_S",
     "FLIGHT_G",
+    "HEEL_MIN_SMOOTH_S",
     "HEEL_RECOVERY_S",
+    "HEEL_RISE_AFTER_S",
     "HEEL_VELOCITY_LOWPASS",
     "IMPACT_SETTLED_S",
     "JOLT_HIGHPASS_HZ",
@@ -82,6 +85,7 @@ __all__ = [
     "MINJERK_EDGE_WIDTH",
     "MINJERK_FWHM_FRACTION",
     "PUSH_FRACTION",
+    "PUSH_MIN_M_S2",
     "PUSH_REACH_S",
     "RISE_EDGE_FRACTION",
     "RISE_MIN_M_S",
@@ -108,8 +112,17 @@ __all__ = [
 ]
 
 HEEL_RECOVERY_S = 0.7
-"""Heel drop: the knees absorb the landing and return within about 0.7 s; the next rise
-is searched after that (or after 0.35 s when the next impact follows sooner)."""
+"""Heel drop: the knees absorb the landing and return within about 0.7 s; the next rep's
+velocity and smoothness are measured after that (or after 0.35 s when the next impact
+follows sooner)."""
+HEEL_MIN_SMOOTH_S = 0.2
+"""Heel drop: smoothness is measured over at least this long before the fall (a quick,
+stop-and-go rise of 0.15-0.25 s is otherwise too short to measure, and its jerk missed)."""
+HEEL_RISE_AFTER_S = 0.45
+"""Heel drop: the next rise is searched from this long after the previous impact. A person
+often rises again before the knees have finished recovering from the landing (about 0.7 s):
+searching only after the recovery cut such rises short (read as rushed) or lost them. The
+knee flexion and the recovery push take the first ~0.45 s."""
 LANDING_WINDOW_S = 0.4
 """Hop: landing smoothness is measured over at most this much of the ground contact
 (discrete hops stand still afterwards)."""
@@ -168,17 +181,24 @@ def measure_reps(
             p = sig.index(r.impact_s)
             pp = None if prev is None or prev.impact_s is None else sig.index(prev.impact_s)
             if exercise == "heel_drop":
-                lo = max(0, p - round(3.0 * fs))
+                lo = rise_lo = max(0, p - round(3.0 * fs))
                 if pp is not None:  # after the previous landing's knee dip and recovery
                     settled = pp + round(HEEL_RECOVERY_S * fs)
                     if settled > p - round(0.6 * fs):
                         settled = pp + round(0.35 * fs)
                     lo = max(lo, settled)
-                got = heel_drop_phases(sig, p, lo)
+                    # but the rise may begin while the knees still recover (a rushed rep
+                    # after a rushed rep takes ~0.6 s from rise to impact)
+                    first = min(pp + round(HEEL_RISE_AFTER_S * fs), p - round(0.6 * fs))
+                    rise_lo = max(rise_lo, first, pp + round(0.3 * fs))
+                got = heel_drop_phases(sig, p, lo, rise_lo)
                 if got is not None:
                     phases, rs, ds = got
-                    # the fall is under way before v reaches -APEX_TOL: keep it out
-                    ldlj, sp = _smoothness(sig, rs, ds - round(FALL_GUARD_S * fs))
+                    # the fall is under way before v reaches -APEX_TOL: keep it out; the
+                    # recovery's push before ``lo`` is not the rise's jerk
+                    s1 = ds - round(FALL_GUARD_S * fs)
+                    s0 = max(lo, min(rs, s1 - round(HEEL_MIN_SMOOTH_S * fs)))
+                    ldlj, sp = _smoothness(sig, s0, s1)
                     rs = ds - round((phases["rise"] + phases["hold"]) * fs)
                     q = replace(
                         q,
