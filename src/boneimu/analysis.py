@@ -242,6 +242,8 @@ def analyze_recording(
     expect: str | None = None,
     baseline: object | None = None,
     progress: Callable[[str], None] | None = None,
+    height_m: float | None = None,
+    chair_height_m: float | None = None,
 ) -> AnalysisResult:
     """Analyse one session: exercise sets with per-rep loading, walking, balance, dose.
 
@@ -251,6 +253,8 @@ def analyze_recording(
     dict exercise -> RepBaseline) for the rushed/jerky flags (boneimu.detect.quality).
     ``progress`` receives one line per step (with the elapsed time); by default recordings
     of :data:`PROGRESS_MIN_DURATION_S` or longer report to stderr, shorter ones stay quiet.
+    ``height_m`` (with ``body_mass_kg``) and ``chair_height_m`` give each sit-to-stand rise
+    its estimated power (Alcazar; boneimu.metrics.sts_power).
     """
     _check(rec, placement, expect)
     say = _progress_sink(rec, progress)
@@ -281,6 +285,8 @@ def analyze_recording(
                 sig,
                 baseline=baseline_for(baseline, b.kind),
                 body_mass_kg=body_mass_kg,
+                height_m=height_m,
+                chair_height_m=chair_height_m,
             )
             reps = [
                 _rep_result(r, rec, t_s, body_mass_kg, place, need_ldlj=q.ldlj_a is None)
@@ -332,6 +338,8 @@ def analyze_recording(
         placement_detected=detected,
         start_time_utc=rec.meta.start_time_utc,
         body_mass_kg=body_mass_kg,
+        height_m=height_m,
+        chair_height_m=chair_height_m,
     )
     say("done")
     return AnalysisResult(

@@ -111,6 +111,8 @@ class RecordingSummary(_Model):
     placement_detected: bool = False
     start_time_utc: datetime | None = None
     body_mass_kg: float | None = None
+    height_m: float | None = None
+    chair_height_m: float | None = None
 
 
 class AnalysisResult(_Model):

@@ -52,3 +52,39 @@ def test_unknown_profile_is_one_clear_error(
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nobody" in err[0]
+
+
+def test_height_gives_sit_to_stand_power(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    path = str(RECORDINGS / "demo_session_sensor_logger_android.zip")
+    assert main(["analyze", path, "--body-mass-kg", "68"]) == 0
+    assert "sit-to-stand power needs" in capsys.readouterr().out
+    db = tmp_path / "log.sqlite3"
+    with DoseLog(db) as log:
+        log.add_profile(ProfileIn(name="bo", body_mass_kg=68.0, height_m=1.65))
+    assert main(["analyze", path, "--profile", "bo", "--db", str(db), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    sts = [s for s in doc["sets"] if s["exercise"] == "sit_to_stand"]
+    assert sts and all(r["power_w"] for s in sts for r in s["reps"])
+    # Alcazar: 0.9 m g (height / 2 - chair) / rise time, with the standard 0.46 m chair
+    for s in sts:
+        for r in s["reps"]:
+            want = 0.9 * 68.0 * 9.80665 * (1.65 / 2 - 0.46) / r["phases_s"]["rise"]
+            assert r["power_w"] == pytest.approx(want, rel=1e-3)  # phases_s are rounded
+        assert s["extra"]["mean_power_w_kg"] == pytest.approx(s["extra"]["mean_power_w"] / 68.0)
+    assert doc["recording"]["height_m"] == 1.65
+    args = [
+        "analyze",
+        path,
+        "--body-mass-kg",
+        "68",
+        "--height-m",
+        "1.65",
+        "--chair-height-m",
+        "0.5",
+    ]
+    assert main(args) == 0
+    assert "W/kg" in capsys.readouterr().out

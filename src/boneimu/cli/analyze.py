@@ -44,9 +44,12 @@ def _set_lines(k: int, s: SetResult) -> list[str]:
             perf.append(f"rise height {ex['mean_vertical_displacement_m'] * 100:.0f} cm")
         if "mean_peak_vertical_velocity_m_s" in ex:
             perf.append(f"peak rising speed {ex['mean_peak_vertical_velocity_m_s']:.2f} m/s")
-        power = [x.power_w for x in s.reps if x.power_w is not None]
-        if power:
-            perf.append(f"mean power {sum(power) / len(power):.0f} W")
+        if "mean_power_w" in ex:
+            per_kg = ex.get("mean_power_w_kg")
+            perf.append(
+                f"mean power {ex['mean_power_w']:.0f} W"
+                + (f" ({per_kg:.1f} W/kg)" if per_kg is not None else "")
+            )
         if "time_5x_sts_s" in ex:
             perf.append(f"5 reps in {ex['time_5x_sts_s']:.1f} s")
         if "chair_stands_30s" in ex:
@@ -119,23 +122,27 @@ def format_report(res: AnalysisResult) -> str:
         f"{d.daily_stress_stimulus:.1f} g"
         + (f", peak GRF {d.peak_grf_bw:.1f} BW ({d.grf_model})" if d.peak_grf_bw else "")
     )
+    if any(s.exercise == "sit_to_stand" for s in res.sets) and not (r.body_mass_kg and r.height_m):
+        out.append("note: sit-to-stand power needs --body-mass-kg and --height-m (or --profile)")
     out += [f"warning: {w}" for w in res.warnings]
     return "\n".join(out)
 
 
 def profile_context(
-    profile: str | None, db: Path | None, body_mass_kg: float | None
-) -> tuple[float | None, dict[str, Any] | None]:
-    """Body mass and per-exercise rep baselines from the dose log for ``profile``."""
+    profile: str | None, db: Path | None, body_mass_kg: float | None, height_m: float | None
+) -> tuple[float | None, float | None, dict[str, Any] | None]:
+    """Body mass, height and per-exercise rep baselines from the dose log for ``profile``
+    (values given on the command line win)."""
     if profile is None:
-        return body_mass_kg, None
+        return body_mass_kg, height_m, None
     from boneimu.dose.store import DoseLog
 
     with DoseLog(db) as log:
         prof = log.profile(profile)
         baselines = log.rep_baselines(profile)
     mass = body_mass_kg if body_mass_kg is not None else prof.body_mass_kg
-    return mass, {ex: b for ex, b in baselines.items() if not b.empty} or None
+    height = height_m if height_m is not None else prof.height_m
+    return mass, height, {ex: b for ex, b in baselines.items() if not b.empty} or None
 
 
 @click.command()
@@ -146,6 +153,18 @@ def profile_context(
     type=click.FloatRange(min=1.0),
     default=None,
     help="Body mass for ground-reaction-force estimates (default: the profile's).",
+)
+@click.option(
+    "--height-m",
+    type=click.FloatRange(min=0.5, max=2.8),
+    default=None,
+    help="Body height, for sit-to-stand power with the body mass (default: the profile's).",
+)
+@click.option(
+    "--chair-height-m",
+    type=click.FloatRange(min=0.2, max=1.0),
+    default=None,
+    help="Seat height for sit-to-stand power (default 0.46 m, a standard chair).",
 )
 @click.option(
     "--placement",
@@ -177,6 +196,8 @@ def analyze(
     path: Path,
     as_json: bool,
     body_mass_kg: float | None,
+    height_m: float | None,
+    chair_height_m: float | None,
     placement: str | None,
     expect: str | None,
     profile: str | None,
@@ -190,13 +211,19 @@ def analyze(
     """
     from boneimu.analysis import analyze_recording
 
-    mass, baseline = profile_context(profile, db, body_mass_kg)
+    mass, height, baseline = profile_context(profile, db, body_mass_kg, height_m)
     rec = load_recording(path, fmt, reader_kwargs)
     if rec.duration_s > 3600:
         click.echo(
             f"analysing {rec.duration_s / 3600:.1f} h ({rec.n_samples:,} samples)...", err=True
         )
     res = analyze_recording(
-        rec, body_mass_kg=mass, placement=placement, expect=expect, baseline=baseline
+        rec,
+        body_mass_kg=mass,
+        placement=placement,
+        expect=expect,
+        baseline=baseline,
+        height_m=height,
+        chair_height_m=chair_height_m,
     )
     click.echo(res.model_dump_json(indent=1) if as_json else format_report(res))

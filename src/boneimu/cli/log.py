@@ -182,6 +182,7 @@ def add(
                     placement=placement,
                     expect=expect,
                     baseline=baseline,
+                    height_m=prof.height_m,
                 )
                 day = date_.date() if date_ else None
                 if day is None and result.recording.start_time_utc is None:

@@ -110,7 +110,7 @@ def _session(
     _progress(f"reading {recording}")
     rec = read_recording(recording)
     _progress(f"analysing {rec.duration_s / 60:.1f} min of data")
-    res = analyze_recording(rec, body_mass_kg=body_mass_kg, placement=placement)
+    res = analyze_recording(rec, body_mass_kg=body_mass_kg, placement=placement, height_m=height_m)
     _progress("drawing figures")
     return session_report(rec, res, height_m=height_m, progress=_progress)
 

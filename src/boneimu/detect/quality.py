@@ -282,14 +282,24 @@ def assess_reps(
     config: QualityConfig | None = None,
     body_mass_kg: float | None = None,
     height_m: float | None = None,
+    chair_height_m: float | None = None,
 ) -> list[RepQuality]:
     """Phases, smoothness, kinematics and rushed/jerky flags of one set's reps (time order).
 
     ``sig`` from :func:`rep_signals`; ``baseline`` a ``RepBaseline`` of this exercise or None.
+    Sit-to-stand power (Alcazar) needs ``body_mass_kg`` and ``height_m``; ``chair_height_m``
+    defaults to :data:`boneimu.metrics.sts_power.DEFAULT_CHAIR_HEIGHT_M`.
     """
     if exercise not in ("heel_drop", "hop", "sit_to_stand"):
         raise AnalysisError(f"unknown exercise {exercise!r} for rep quality")
-    qs = measure_reps(exercise, reps, sig, body_mass_kg=body_mass_kg, height_m=height_m)
+    qs = measure_reps(
+        exercise,
+        reps,
+        sig,
+        body_mass_kg=body_mass_kg,
+        height_m=height_m,
+        chair_height_m=chair_height_m,
+    )
     return flag_reps(qs, baseline=baseline, config=config)
 
 
