@@ -9,7 +9,16 @@ import pytest
 from numpy.testing import assert_allclose
 
 from boneimu.errors import AnalysisError
-from boneimu.metrics.sway import rotation_to_vertical, sway_metrics, sway_score
+from boneimu.metrics.sway import (
+    RMS_WEIGHT,
+    STEADY_JERK_RMS_M_S3,
+    STEADY_RMS_M_S2,
+    UNSTEADY_JERK_RMS_M_S3,
+    UNSTEADY_RMS_M_S2,
+    rotation_to_vertical,
+    sway_metrics,
+    sway_score,
+)
 from boneimu.units import STANDARD_GRAVITY_M_S2 as G
 
 FS = 100.0
@@ -109,3 +118,29 @@ def test_short_or_bad_hold_raises() -> None:
     bad[5, 0] = np.nan
     with pytest.raises(AnalysisError):
         sway_metrics(bad, fs_hz=FS)
+
+
+def test_score_weights_jerk_over_rms() -> None:
+    """Two holds of equal RMS: the one with faster sway (more jerk) scores lower; the score is
+    RMS_WEIGHT * S_rms + (1 - RMS_WEIGHT) * S_jerk."""
+    t = np.arange(0, 20, 1 / FS)
+    slow, fast = (
+        np.column_stack(
+            [0.1 * np.sqrt(2) * np.sin(2 * np.pi * f * t), np.zeros_like(t), np.full_like(t, G)]
+        )
+        for f in (0.3, 1.2)
+    )
+    ms, mf = sway_metrics(slow, fs_hz=FS), sway_metrics(fast, fs_hz=FS)
+    assert_allclose(ms.rms_m_s2, mf.rms_m_s2, rtol=0.05)
+    assert sway_score(mf) < sway_score(ms) - 10
+    s_rms = (
+        100
+        * math.log(UNSTEADY_RMS_M_S2 / ms.rms_m_s2)
+        / math.log(UNSTEADY_RMS_M_S2 / STEADY_RMS_M_S2)
+    )
+    s_jerk = (
+        100
+        * math.log(UNSTEADY_JERK_RMS_M_S3 / ms.jerk_rms_m_s3)
+        / math.log(UNSTEADY_JERK_RMS_M_S3 / STEADY_JERK_RMS_M_S3)
+    )
+    assert_allclose(sway_score(ms), RMS_WEIGHT * s_rms + (1 - RMS_WEIGHT) * s_jerk, rtol=1e-9)

@@ -45,6 +45,13 @@ quiet stance runs from ~0.04 m/s² (two legs, eyes open, firm floor) to ~0.9 m/s
 eyes closed, on foam; Neville et al. 2015), so 0.02 m/s² lies just below the steadiest
 typical value and 0.5 m/s² at the hard end of firm-ground stances. Jerk anchors follow from
 RMS x 2*pi*f at typical sway frequencies (0.8 and 1.6 Hz); no jerk norms were found."""
+RMS_WEIGHT = 0.25
+"""Weight of the RMS sub-score in :func:`sway_score` (the jerk sub-score has the rest). The
+static (Moe-Nilssen) tilt correction leaves the trunk's dynamic tilt in the horizontal
+acceleration as projected gravity (g x tilt), whose share of the RMS depends on the sway's
+frequency and on how high the sensor sits (placement); differentiating weights frequency, so
+the jerk follows the body's actual horizontal acceleration more closely. Chosen on simulated
+development sessions (docs/algorithms/sway.md, "Sway score")."""
 
 
 @dataclass(frozen=True)
@@ -172,9 +179,10 @@ def _log_subscore(x: float, steady: float, unsteady: float) -> float:
 
 
 def sway_score(metrics: SwayMetrics) -> float:
-    """0-100, higher = steadier: the mean of two log-scale sub-scores, RMS and jerk RMS, each
-    100 at the "very steady" anchor and 0 at the "very unsteady" anchor (module constants).
-    PROVISIONAL mapping, not validated against a clinical scale."""
+    """0-100, higher = steadier: a weighted mean of two log-scale sub-scores, RMS
+    (:data:`RMS_WEIGHT`) and jerk RMS (the rest), each 100 at the "very steady" anchor and 0
+    at the "very unsteady" anchor (module constants). PROVISIONAL mapping, not validated
+    against a clinical scale."""
     s_rms = _log_subscore(metrics.rms_m_s2, STEADY_RMS_M_S2, UNSTEADY_RMS_M_S2)
     s_jerk = _log_subscore(metrics.jerk_rms_m_s3, STEADY_JERK_RMS_M_S3, UNSTEADY_JERK_RMS_M_S3)
-    return 0.5 * (s_rms + s_jerk)
+    return RMS_WEIGHT * s_rms + (1.0 - RMS_WEIGHT) * s_jerk
