@@ -149,3 +149,18 @@ def test_rise_kinematics_against_truth() -> None:
         dv.append(q.peak_vertical_velocity_m_s - float(v.max()))
     assert abs(np.median(dz)) < 0.05, np.round(dz, 3)
     assert abs(np.median(dv)) < 0.1, np.round(dv, 3)
+
+
+
+def test_half_width_of_a_pulse_cut_at_the_data_end_stops_there() -> None:
+    """A pulse still above half maximum at the end of the data (a live stream cuts rises
+    there) has its right edge at the last sample: it used to be extrapolated from the last
+    two samples, landing thousands of samples away, and crashed the timing (empty argmin)."""
+    from boneimu.detect.phases import _half_width
+
+    v = np.concatenate([np.zeros(20), np.linspace(0.0, 1.0, 30), 0.9 + 1e-6 * np.arange(10)])
+    k = int(np.argmax(v[:50]))
+    left, right = _half_width(v, k, 0, v.size)
+    assert 20 < left < k and right == v.size - 1
+    left, right = _half_width(v[40:], k - 40, 0, v.size - 40)  # starts above half
+    assert left == 0.0

@@ -66,18 +66,22 @@ FLIGHT_G = 0.35
 
 
 def _half_width(x: FloatArray, k: int, lo: int, hi: int) -> tuple[float, float]:
-    """Sub-sample left/right half-maximum crossings of the positive pulse peaking at ``k``."""
+    """Sub-sample left/right half-maximum crossings of the positive pulse peaking at ``k``;
+    a side that does not fall to half maximum within [lo, hi) ends at that bound (never
+    extrapolated: a pulse cut by the end of the data)."""
     half = 0.5 * x[k]
     left = np.flatnonzero(x[lo:k] <= half)
     right = np.flatnonzero(x[k:hi] <= half)
-    i = lo + int(left[-1]) if left.size else lo
-    j = k + int(right[0]) if right.size else hi - 1
 
     def cross(a: int, b: int) -> float:
         d = x[b] - x[a]
         return a + (half - x[a]) / d if d != 0 else float(a)
 
-    return (cross(i, i + 1) if i < k else float(i)), (cross(j - 1, j) if j > k else float(j))
+    i = lo + int(left[-1]) if left.size else -1
+    j = k + int(right[0]) if right.size else -1
+    lx = cross(i, i + 1) if 0 <= i < k else float(lo if i < 0 else i)
+    rx = cross(j - 1, j) if j > k else float(hi - 1 if j < 0 else j)
+    return lx, rx
 
 
 def _pulse(x: FloatArray, lo: int, hi: int, min_height: float) -> tuple[int, float, float] | None:

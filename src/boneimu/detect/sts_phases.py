@@ -91,6 +91,8 @@ def _last_piece(v: FloatArray, k: int, right: int, hi: int, *, runs: bool = Fals
     if above.size == 0:
         return None
     k2 = right + off + int(np.argmax(seg[off : off + above[-1] + 1]))
+    if k2 <= k:  # the main pulse's edge at the end of the data: no later piece to see
+        return None
     dip = k + int(np.argmin(v[k : k2 + 1]))
     if v[dip] < -0.1 * v[k] or (v[dip] > 0.5 * v[k2] and not runs):
         return None
