@@ -251,3 +251,47 @@ def test_balance_only_session_finds_every_hold(seed: int) -> None:
     holds = segment_recording(sim.recording, placement=placement).of_kind("balance")
     for lab in sim.labels.balance:
         assert any(b.start_s < lab.end_s and lab.start_s < b.end_s for b in holds), lab.stance
+
+
+def test_impact_candidate_search_matches_scipy_definitions() -> None:
+    """The windowed prominence shortcut keeps exactly scipy's prominent peaks, and the
+    gathered window maxima equal per-window slices (empty windows give -inf)."""
+    from scipy.signal import find_peaks
+
+    from boneimu.detect.impacts import _prominent_peaks, _window_max
+
+    rng = np.random.default_rng(4)
+    # long quiet stretches between a few large impacts: true prominence bases lie far away
+    a = 1.0 + 0.05 * rng.standard_normal(60_000)
+    a[rng.integers(0, a.size, 300)] += rng.uniform(0.1, 3.0, 300)
+    a = np.convolve(a, np.ones(3) / 3, mode="same")
+    for height, prominence in [(1.1, 0.3), (1.0, 0.05), (1.3, 1.0)]:
+        want, _ = find_peaks(a, height=height, prominence=prominence, distance=10)
+        got = _prominent_peaks(a, height=height, prominence=prominence, distance=10, fs_hz=100.0)
+        assert want.size > 10 and np.array_equal(got, want)
+    lo = rng.integers(0, a.size, 500)
+    hi = np.clip(lo + rng.integers(-3, 200, 500), 0, a.size)
+    want_max = [a[i:j].max() if j > i else -np.inf for i, j in zip(lo, hi, strict=True)]
+    assert np.array_equal(_window_max(a, lo, hi), want_max)
+
+
+def test_shared_motion_band_power_gives_the_same_detections() -> None:
+    """Walking and impact detection with one precomputed band power (``band_power=``) find
+    exactly what each finds filtering on its own."""
+    from boneimu.detect.walking import WalkingDetector, motion_band_power
+
+    rec = _session().recording(gyro=True)
+    fs = rec.fs_hz
+    vp = vertical_parts(rec.acc_m_s2, fs_hz=fs, gyro_rad_s=rec.gyro_rad_s)
+    bp = motion_band_power(vp.vertical_m_s2, vp.horizontal_m_s2, fs_hz=fs)
+    kw = {"fs_hz": fs, "horizontal_m_s2": vp.horizontal_m_s2}
+    own = WalkingDetector().detect(vp.vertical_m_s2, vp.resultant_g, **kw)
+    shared = WalkingDetector().detect(vp.vertical_m_s2, vp.resultant_g, band_power=bp, **kw)
+    assert own.bouts_ and own.bouts_ == shared.bouts_
+    kw_i = {"fs_hz": fs, "t_s": rec.t_s, "vertical_m_s2": vp.vertical_m_s2, **kw}
+    own_i = ImpactRepDetector().detect(vp.resultant_g, **kw_i)
+    shared_i = ImpactRepDetector().detect(vp.resultant_g, band_power=bp, **kw_i)
+    assert own_i.reps_ and own_i.reps_ == shared_i.reps_
+    assert np.array_equal(
+        own_i.candidates_["horizontal_ratio"], shared_i.candidates_["horizontal_ratio"]
+    )

@@ -23,28 +23,98 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import binary_closing
-from scipy.signal import find_peaks
+from scipy.signal import find_peaks, peak_prominences
 
 from boneimu.detect.events import Rep, sample_time_s
-from boneimu.signal.filters import bandpass, highpass, lowpass
+from boneimu.detect.walking import motion_band_power
+from boneimu.signal.filters import highpass, lowpass
 
 IMPACT_LOWPASS_HZ = 20.0
 LOADING_RATE_WINDOW_S = 0.05
 
 
+WINDOW_MAX_CHUNK = 1 << 20
+"""Elements gathered at once by :func:`_window_max` (bounds its temporary memory)."""
+
+
 def _window_max(
     x: NDArray[np.float64], lo: NDArray[np.intp], hi: NDArray[np.intp]
 ) -> NDArray[np.float64]:
-    """max(x[lo[k]:hi[k]]) per k (empty windows give -inf); one slice per event."""
-    return np.array([x[a:b].max() if b > a else -np.inf for a, b in zip(lo, hi, strict=True)])
+    """max(x[lo[k]:hi[k]]) per k (empty windows give -inf): the windows are gathered into
+    rows padded with -inf to the longest, a chunk of events at a time."""
+    lo = np.asarray(lo, dtype=np.intp)
+    hi = np.asarray(hi, dtype=np.intp)
+    out = np.full(lo.shape, -np.inf)
+    width = int(np.max(hi - lo, initial=0))
+    if width <= 0:
+        return out
+    offs = np.arange(width)
+    step = max(1, WINDOW_MAX_CHUNK // width)
+    for c in range(0, lo.size, step):
+        idx = lo[c : c + step, None] + offs
+        inside = idx < hi[c : c + step, None]
+        vals = np.where(inside, x[np.where(inside, idx, 0)], -np.inf)
+        out[c : c + step] = vals.max(axis=1)
+    return out
+
+
+PROMINENCE_WINDOW_S = 2.0
+"""First-pass search window of :func:`_prominent_peaks` (an accept-only shortcut)."""
+
+
+def _prominent_peaks(
+    a: NDArray[np.float64], *, height: float, prominence: float, distance: int, fs_hz: float
+) -> NDArray[np.intp]:
+    """``find_peaks(a, height=, prominence=, distance=)[0]``, the same peaks, faster.
+
+    scipy measures each peak's prominence by scanning out to the nearest higher sample on
+    both sides, which for the largest peaks of a long recording can be hours away. A
+    prominence measured within a window is never larger than the true one (its bases are
+    minima over sub-intervals), so peaks reaching ``prominence`` within
+    :data:`PROMINENCE_WINDOW_S` are accepted at once and only the others are measured in
+    full. (find_peaks applies ``distance`` before ``prominence``, as here.)"""
+    peaks, _ = find_peaks(a, height=height, distance=distance)
+    if not peaks.size:
+        return peaks
+    wlen = 2 * round(PROMINENCE_WINDOW_S * fs_hz / 2) + 1
+    keep = peak_prominences(a, peaks, wlen=wlen)[0] >= prominence
+    unsure = np.flatnonzero(~keep)
+    if unsure.size:
+        keep[unsure] = peak_prominences(a, peaks[unsure])[0] >= prominence
+    return peaks[keep]
 
 
 def _height_m(vertical_m_s2: NDArray[np.float64], *, fs_hz: float) -> NDArray[np.float64]:
     """Drift-limited vertical position (m): the 3 Hz vertical acceleration integrated twice,
     high-passed at 0.1 Hz after each integration. Good for changes over ~1-2 s only."""
     a = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
-    v = highpass(np.cumsum(a) / fs_hz, cutoff_hz=0.1, fs_hz=fs_hz, order=2)
-    return highpass(np.cumsum(v) / fs_hz, cutoff_hz=0.1, fs_hz=fs_hz, order=2)
+    v = highpass(_integral(a, fs_hz=fs_hz), cutoff_hz=0.1, fs_hz=fs_hz, order=2)
+    del a  # whole-recording temporaries are released as soon as they are used
+    return highpass(_integral(v, fs_hz=fs_hz), cutoff_hz=0.1, fs_hz=fs_hz, order=2)
+
+
+def _integral(x: NDArray[np.float64], *, fs_hz: float) -> NDArray[np.float64]:
+    """``np.cumsum(x) / fs_hz`` (the same values) in one array."""
+    out = np.cumsum(x)
+    out /= fs_hz
+    return out
+
+
+def _window_sd(
+    c1: NDArray[np.float64], c2: NDArray[np.float64], lo: NDArray[np.intp], hi: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """SD of x over [lo, hi) per window from ``c1``/``c2``, the :func:`_cumsum0` of x and x²."""
+    cnt = np.maximum(hi - lo, 1)
+    mean = (c1[hi] - c1[lo]) / cnt
+    return np.sqrt(np.clip((c2[hi] - c2[lo]) / cnt - mean * mean, 0.0, None))
+
+
+def _cumsum0(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.concatenate([[0.0], np.cumsum(x)])`` (the same values) without the copy."""
+    out = np.empty(x.shape[0] + 1)
+    out[0] = 0.0
+    np.cumsum(x, out=out[1:])
+    return out
 
 
 class ImpactRepDetector:
@@ -121,10 +191,12 @@ class ImpactRepDetector:
         axis_abs_g: NDArray[np.floating] | None = None,
         vertical_m_s2: NDArray[np.floating] | None = None,
         horizontal_m_s2: NDArray[np.floating] | None = None,
+        band_power: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
     ) -> ImpactRepDetector:
         """``axis_abs_g``: per-sample max |axis| in g (clipping test). ``vertical_m_s2`` and
         ``horizontal_m_s2`` (from :func:`boneimu.signal.orientation.vertical_parts`) enable the
-        horizontal-motion test that keeps walking steps out of heel drops."""
+        horizontal-motion test that keeps walking steps out of heel drops; ``band_power``: their
+        :func:`boneimu.detect.walking.motion_band_power`, when already computed."""
         raw = np.asarray(resultant_g, dtype=np.float64)
         # the 20 Hz low-pass is applied from 80 Hz sampling; below, the raw |a| is used as is
         # (a brief landing spike is already under-sampled, filtering would shrink it further)
@@ -136,11 +208,12 @@ class ImpactRepDetector:
         # every impact for the dose (impactr's rules: >= min_peak_g, >= min_separation_s apart)
         self.impacts_, _ = find_peaks(a, height=self.min_peak_g, distance=dist)
         # rep candidates: closer peaks allowed, so a hop's landing is not hidden by its push-off
-        peaks, _ = find_peaks(
+        peaks = _prominent_peaks(
             a,
             height=min(self.min_peak_g, self.min_hop_peak_g),
             prominence=self.min_prominence_g,
             distance=max(1, round(self.min_candidate_separation_s * fs_hz)),
+            fs_hz=fs_hz,
         )
         n = a.size
         # flight: the last run of |a| < flight_g before each peak (free fall reads ~0 g)
@@ -168,22 +241,17 @@ class ImpactRepDetector:
         fs_idx = np.clip(flight_start, 0, n - 1)
         cmax = _window_max(a, np.clip(fs_idx - w_p, 0, n), fs_idx + 1)
         # quietness: SD of |a| over the window ending quiet_gap_s before the impact
-        c1 = np.concatenate([[0.0], np.cumsum(a)])
-        c2 = np.concatenate([[0.0], np.cumsum(a * a)])
+        c1 = _cumsum0(a)
+        c2 = _cumsum0(a * a)
         q_end = np.clip(peaks - round(self.quiet_gap_s * fs_hz), 0, n)
         q_start = np.clip(q_end - round(self.quiet_window_s * fs_hz), 0, n)
-
-        def window_sd(lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.float64]:
-            cnt = np.maximum(hi - lo, 1)
-            mean = (c1[hi] - c1[lo]) / cnt
-            return np.sqrt(np.clip((c2[hi] - c2[lo]) / cnt - mean * mean, 0.0, None))
-
-        sd = window_sd(q_start, q_end)
+        sd = _window_sd(c1, c2, q_start, q_end)
         # after the drop the body settles: quiet again from post_gap_s on (a first walking
         # step from quiet stance is followed by more steps instead)
         p_start = np.clip(peaks + round(self.post_gap_s * fs_hz), 0, n)
         p_end = np.clip(p_start + round(self.quiet_window_s * fs_hz), 0, n)
-        sd_post = window_sd(p_start, p_end)
+        sd_post = _window_sd(c1, c2, p_start, p_end)
+        del c1, c2
         is_hop = (
             (a[peaks] >= self.min_hop_peak_g)
             & (flight_s >= self.min_flight_s)
@@ -201,15 +269,16 @@ class ImpactRepDetector:
             z = _height_m(np.asarray(vertical_m_s2, dtype=np.float64), fs_hz=fs_hz)
             w_d = round(self.descent_window_s * fs_hz)
             descent_m = _window_max(z, np.clip(peaks - w_d, 0, n), peaks + 1) - z[peaks]
+            del z
         if vertical_m_s2 is not None and horizontal_m_s2 is not None and peaks.size:
-            hi_hz = min(5.0, 0.4 * fs_hz)
-            v = bandpass(vertical_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
-            h = bandpass(horizontal_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
-            cv = np.concatenate([[0.0], np.cumsum(v * v)])
-            ch = np.concatenate([[0.0], np.cumsum(np.einsum("ij,ij->i", h, h))])
+            if band_power is None:
+                band_power = motion_band_power(vertical_m_s2, horizontal_m_s2, fs_hz=fs_hz)
+            cv, ch = _cumsum0(band_power[0]), _cumsum0(band_power[1])
+            band_power = None
             half = round(self.motion_window_s / 2 * fs_hz)
             lo_w, hi_w = np.clip(peaks - half, 0, n), np.clip(peaks + half, 0, n)
             h_ratio = np.sqrt((ch[hi_w] - ch[lo_w]) / np.maximum(cv[hi_w] - cv[lo_w], 1e-12))
+            del cv, ch
         # a heel drop is a fall onto the heels: the body is unloaded (|a| well below 1 g) in
         # the moments before the impact. The push up onto the toes, a jerky rise or a bump
         # loads the body from standing (|a| stays near or above 1 g) and is not a drop.
@@ -222,9 +291,11 @@ class ImpactRepDetector:
         fall_m_s = np.full(peaks.size, np.inf)
         if vertical_m_s2 is not None and peaks.size:
             av = lowpass(vertical_m_s2, cutoff_hz=min(8.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
-            vz = highpass(np.cumsum(av) / fs_hz, cutoff_hz=0.3, fs_hz=fs_hz, order=2)
+            vz = highpass(_integral(av, fs_hz=fs_hz), cutoff_hz=0.3, fs_hz=fs_hz, order=2)
+            del av
             w_f = max(1, round(self.fall_window_s * fs_hz))
             fall_m_s = _window_max(-vz, np.clip(peaks - w_f, 0, n), peaks + 1)
+            del vz
         drop_like = (
             ~is_hop
             & unloaded

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from boneimu.detect.events import Bout, Rep, sample_time_s
 from boneimu.detect.impacts import ImpactRepDetector
 from boneimu.detect.sts import SitToStandDetector, ThighSitToStandDetector
-from boneimu.detect.walking import WalkingDetector
+from boneimu.detect.walking import WalkingDetector, motion_band_power
 from boneimu.recording import Recording
 from boneimu.signal.orientation import (
     still_mask,
@@ -213,8 +213,13 @@ def segment_recording(
         gyro = None if rec.gyro_rad_s is None else rec.gyro_rad_s[seg]
         ts = t[seg]
         vp = vertical_parts(acc, fs_hz=fs, gyro_rad_s=gyro)
+        band = motion_band_power(vp.vertical_m_s2, vp.horizontal_m_s2, fs_hz=fs)
         walk = WalkingDetector().detect(
-            vp.vertical_m_s2, vp.resultant_g, fs_hz=fs, horizontal_m_s2=vp.horizontal_m_s2
+            vp.vertical_m_s2,
+            vp.resultant_g,
+            fs_hz=fs,
+            horizontal_m_s2=vp.horizontal_m_s2,
+            band_power=band,
         )
         for s, e, n_steps in walk.bouts_:
             bouts.append(
@@ -233,7 +238,9 @@ def segment_recording(
             axis_abs_g=axis_abs_g,
             vertical_m_s2=vp.vertical_m_s2,
             horizontal_m_s2=vp.horizontal_m_s2,
+            band_power=band,
         )
+        del band
         impacts.append(imp.impacts_ + seg.start)
         for r in imp.reps_:
             i = int(np.searchsorted(ts, r.impact_s or r.start_s))

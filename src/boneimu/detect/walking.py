@@ -16,6 +16,23 @@ from scipy.signal import find_peaks
 
 from boneimu.signal.filters import bandpass
 
+MOTION_BAND_HZ = (0.3, 5.0)
+"""Band of the horizontal/vertical motion test (walking) and ratio (heel drops vs steps)."""
+
+
+def motion_band_power(
+    vertical_m_s2: NDArray[np.floating], horizontal_m_s2: NDArray[np.floating], *, fs_hz: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-sample (vertical², |horizontal|²) of the 0.3-5 Hz (upper edge capped at 0.4 x fs)
+    band-passed acceleration parts: what :class:`WalkingDetector` and
+    :class:`boneimu.detect.impacts.ImpactRepDetector` compare. Computed once per recording
+    part, it can be passed to both (``band_power=``) instead of each filtering again."""
+    hi_hz = min(MOTION_BAND_HZ[1], 0.4 * fs_hz)
+    lo_hz = MOTION_BAND_HZ[0]
+    vb = bandpass(vertical_m_s2, low_hz=lo_hz, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+    hb = bandpass(horizontal_m_s2, low_hz=lo_hz, high_hz=hi_hz, fs_hz=fs_hz, order=2)
+    return vb * vb, np.einsum("ij,ij->i", hb, hb)
+
 
 class WalkingDetector:
     """``detect(...)`` fills ``bouts_`` (list of (start_idx, end_idx, n_steps)) and ``walking_``."""
@@ -48,10 +65,12 @@ class WalkingDetector:
         *,
         fs_hz: float,
         horizontal_m_s2: NDArray[np.floating] | None = None,
+        band_power: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
     ) -> WalkingDetector:
         """``horizontal_m_s2`` ((n, 3), from ``vertical_parts``): when given, a bout must also
         move horizontally (forward progression, side-to-side sway): 0.3-5 Hz horizontal RMS
-        >= ``min_horizontal_ratio`` x the vertical RMS. Heel drops in a rhythm do not."""
+        >= ``min_horizontal_ratio`` x the vertical RMS. Heel drops in a rhythm do not.
+        ``band_power``: :func:`motion_band_power` of the same parts, when already computed."""
         n = len(vertical_m_s2)
         av = bandpass(
             vertical_m_s2, low_hz=0.5, high_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
@@ -60,10 +79,9 @@ class WalkingDetector:
         self.steps_ = peaks
         h_rms = v_rms = None
         if horizontal_m_s2 is not None and self.min_horizontal_ratio > 0:
-            hi_hz = min(5.0, 0.4 * fs_hz)
-            hb = bandpass(horizontal_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
-            vb = bandpass(vertical_m_s2, low_hz=0.3, high_hz=hi_hz, fs_hz=fs_hz, order=2)
-            h_rms, v_rms = np.einsum("ij,ij->i", hb, hb), vb * vb
+            if band_power is None:
+                band_power = motion_band_power(vertical_m_s2, horizontal_m_s2, fs_hz=fs_hz)
+            v_rms, h_rms = band_power
         walking = np.zeros(n, dtype=bool)
         bouts: list[tuple[int, int, int]] = []
         if peaks.size > self.min_steps:

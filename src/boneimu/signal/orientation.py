@@ -52,12 +52,18 @@ def gravity_direction(
         return _unit(lowpass(acc, cutoff_hz=cut, fs_hz=fs_hz, order=2))
     gyro = np.asarray(gyro_rad_s, dtype=np.float64)
     bad: NDArray[np.bool_] = np.asarray(np.isnan(gyro).any(axis=1))
-    gyro = np.where(bad[:, None], 0.0, gyro)
+    if bad.any():
+        gyro = np.where(bad[:, None], 0.0, gyro)
     cross = min(COMPLEMENTARY_CROSSOVER_HZ, 0.45 * fs_hz)
     u_slow = _unit(lowpass(acc, cutoff_hz=cross, fs_hz=fs_hz, order=2))
-    du = -np.cross(gyro, u_slow) / fs_hz
-    rot = highpass(np.cumsum(du, axis=0), cutoff_hz=cross, fs_hz=fs_hz, order=2)
-    u = _unit(u_slow + rot)
+    du = np.cross(gyro, u_slow)  # du/dt = -omega x u, integrated below (in place)
+    np.negative(du, out=du)
+    du /= fs_hz
+    np.cumsum(du, axis=0, out=du)
+    rot = highpass(du, cutoff_hz=cross, fs_hz=fs_hz, order=2)
+    del du
+    rot += u_slow
+    u = _unit(rot)
     if bad.any():
         u_acc = _unit(lowpass(acc, cutoff_hz=cut, fs_hz=fs_hz, order=2))
         u[bad] = u_acc[bad]
