@@ -57,9 +57,11 @@ def add_sway(
     fs = tr.fs_hz
     env = np.ones(n)
     ramp = min(int(fs * 0.5), n // 2)
-    if ramp > 0:
-        env[:ramp] = np.linspace(0, 1, ramp)
-        env[-ramp:] = np.linspace(1, 0, ramp)
+    if ramp > 0:  # a smooth (C2) fade: a linear one has a kink, a spike in acceleration
+        x = np.linspace(0.0, 1.0, ramp)
+        fade = x**3 * (10.0 - 15.0 * x + 6.0 * x**2)
+        env[:ramp] = fade
+        env[-ramp:] = fade[::-1]
     x = np.stack(
         [
             ap_rms_m * band_noise(rng, n, fs_hz=fs, low_hz=low_hz, high_hz=high_hz) * env,

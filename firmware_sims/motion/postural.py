@@ -84,7 +84,7 @@ def balance_hold(
         tr.acc[rec, 1] += second_derivative(x, fs_hz)
         tr.rpy[rec, 0] += x / person.com_height_m * 2.0
         t = td + 1.5
-    add_shuffle_steps(tr, rng, person, t1 + 0.1, n_steps)
+    add_shuffle_steps(tr, rng, person, t1, n_steps)  # the hold ends as the step out starts
     tr.events.append(BalanceEvent(t0, t1, stance, eyes, touchdowns))
     return tr
 
