@@ -1,7 +1,7 @@
 """``boneimu devices``, ``boneimu record`` and ``boneimu replay``: the live BLE path.
 
-Each command is a thin layer over :mod:`boneimu.ble.session`; bleak is imported only when a
-real device is used (``boneimu.ble.bleak_backend``).
+Each command is a thin layer over :mod:`boneimu.ble.capture` and :mod:`boneimu.ble.session`;
+bleak is imported only when a real device is used (``boneimu.ble.bleak_backend``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from boneimu.ble.capture import record_device, record_sim, replay_recording
 from boneimu.cli._options import json_flag, load_recording, reader_options
 from boneimu.dose.store import DB_ENV
 from boneimu.errors import ConfigError
@@ -150,106 +151,6 @@ def _print_result(
         click.echo(live.summary())
 
 
-async def _record(
-    kind: str,
-    factory: Any,
-    link_kwargs: dict[str, Any],
-    out: Path | None,
-    *,
-    duration_s: float | None,
-    rate_hz: int | None,
-    placement: str | None,
-    exercise: str | None,
-    profile: str | None,
-    device_label: str | None,
-    live_factory: Any = None,
-) -> tuple[Any, str, int, Any]:
-    from boneimu.ble.recorder import Recorder, guarded
-    from boneimu.ble.session import kind_info, make_driver, run_session
-
-    info = kind_info(kind)
-    rate = rate_hz or info.rate_hz
-    live = live_factory(rate) if live_factory is not None else None
-    hook = live.on_samples if live is not None else None
-    rec = None
-    if out is not None:
-        rec = Recorder(
-            out,
-            device=device_label or info.label,
-            source_format=info.source_format,
-            nominal_rate_hz=rate,
-            has_gyro=info.has_gyro,
-            acc_range_g=info.acc_range_g,
-            gyro_range_dps=info.gyro_range_dps,
-            placement=placement or info.placement,  # type: ignore[arg-type]
-            exercise=exercise,
-            profile=profile,
-            on_samples=hook,
-        )
-    elif hook is not None:  # no file: the same isolation from a failing hook as the Recorder
-        hook = guarded(hook)
-    n = 0
-
-    def sink(block: Any) -> None:
-        nonlocal n
-        n += int(block.time_ns.size)
-        if rec is not None:
-            rec.write(block)
-        elif hook is not None:
-            hook(block.time_ns, block.acc_m_s2, block.gyro_rad_s)
-
-    driver = make_driver(kind, factory, on_block=sink, rate_hz=rate, **link_kwargs)
-    try:
-        stats = await run_session(driver, duration_s=duration_s)
-    finally:
-        if rec is not None:
-            rec.close(driver.stats, stop_reason=driver.stop_reason)
-    return stats, driver.stop_reason, n, live
-
-
-def sim_placement_for(kind: str, placement: str | None, sim_placement: str | None) -> str:
-    """Where the simulated person wears the sensor: ``--sim-placement``, else ``--placement``,
-    else where the kind is normally worn (H10: chest strap). The file stores the same."""
-    from boneimu.ble.session import kind_info
-
-    if placement is not None and sim_placement is not None and placement != sim_placement:
-        raise ConfigError(
-            f"--placement {placement} and --sim-placement {sim_placement} disagree: "
-            "the file must store where the simulated sensor is worn"
-        )
-    return sim_placement or placement or kind_info(kind).placement
-
-
-async def _record_sim(
-    kind: str,
-    out: Path | None,
-    program: str | None,
-    speed: float,
-    sim_placement: str | None = None,
-    **kw: Any,
-) -> tuple[Any, str, int, Any]:
-    from boneimu.ble.session import make_sim_firmware
-    from boneimu.ble.sim_client import SimLink
-
-    try:
-        from firmware_sims import ble as sim_ble
-    except ImportError as exc:  # pragma: no cover - shipped with boneimu
-        raise ConfigError(f"--sim needs the firmware_sims package: {exc}") from None
-    kw["placement"] = sim_placement_for(kind, kw.get("placement"), sim_placement)
-    try:
-        motion = sim_ble.motion_for_program(program, placement=kw["placement"])
-    except ValueError as exc:
-        raise ConfigError(f"--sim-program: {exc}") from None
-    fw = make_sim_firmware(kind, motion=motion)
-    program_s = getattr(motion, "duration_s", None)
-    if kw["duration_s"] is None and program_s is not None:
-        kw["duration_s"] = program_s + 3.0  # the whole program, plus connect and start-up
-    async with SimLink(fw, realtime=True, speed=speed) as link:
-        return await _record(
-            kind, link.client_factory, link.driver_kwargs(), out, device_label=f"{fw.name}", **kw
-        )
-
-
 @click.command()
 @click.option("--device", metavar="NAME|ADDRESS", help="Real sensor to record from.")
 @click.option(
@@ -344,21 +245,12 @@ def record(
     }
     if sim is not None:
         stats, reason, n, live = asyncio.run(
-            _record_sim(sim, out, program, speed, sim_placement, **kw)
+            record_sim(sim, out, program, speed, sim_placement, **kw)
         )
     else:
         assert device is not None
-        stats, reason, n, live = asyncio.run(_record_device(device, out, **kw))
+        stats, reason, n, live = asyncio.run(record_device(device, out, **kw))
     _print_result(out, stats, reason, n, as_json, live)
-
-
-async def _record_device(device: str, out: Path, **kw: Any) -> tuple[Any, str, int, Any]:
-    from boneimu.ble.bleak_backend import client_factory, find_device
-
-    dev, kind = await find_device(device)
-    if kind is None:
-        raise ConfigError(f"{device}: not a supported sensor (Polar H10, Verity Sense, Thingy:52)")
-    return await _record(kind, client_factory(dev), {}, out, device_label=dev.name, **kw)
 
 
 @click.command()
@@ -407,47 +299,8 @@ def replay(
     rec = load_recording(path, fmt, reader_kwargs)
     live_factory = _live(exercise, profile, db, as_json)
     stats, reason, n, live = asyncio.run(
-        _replay(rec, kind, speed, out, exercise=exercise, profile=profile, live=live_factory)
+        replay_recording(
+            rec, kind, speed, out, exercise=exercise, profile=profile, live=live_factory
+        )
     )
     _print_result(out, stats, reason, n, as_json, live)
-
-
-def _replay_rate(kind: str, fs_hz: float) -> int:
-    if kind == "polar-h10":
-        return min((25, 50, 100, 200), key=lambda r: abs(r - fs_hz))
-    if kind == "polar-verity":
-        return 52
-    return int(min(200, max(5, round(fs_hz))))
-
-
-async def _replay(
-    rec: Any,
-    kind: str | None,
-    speed: float,
-    out: Path | None,
-    *,
-    exercise: str | None = None,
-    profile: str | None = None,
-    live: Any = None,
-) -> tuple[Any, str, int, Any]:
-    from boneimu.ble.session import make_sim_firmware
-    from boneimu.ble.sim_client import SimLink
-    from firmware_sims.ble import ArrayMotion
-
-    kind = kind or ("thingy52" if rec.has_gyro else "polar-h10")
-    fw = make_sim_firmware(kind, motion=ArrayMotion(rec.t_s, rec.acc_m_s2, rec.gyro_rad_s))
-    rate = _replay_rate(kind, rec.fs_hz)
-    async with SimLink(fw, realtime=True, speed=speed) as link:
-        return await _record(
-            kind,
-            link.client_factory,
-            link.driver_kwargs(),
-            out,
-            duration_s=rec.duration_s,
-            rate_hz=rate,
-            placement=rec.meta.placement,
-            exercise=exercise,
-            profile=profile,
-            device_label=f"replay of {rec.meta.source_path or 'recording'}",
-            live_factory=live,
-        )
