@@ -200,3 +200,31 @@ def test_info_shows_actigraph_local_start_when_zone_unknown(
     start = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Start:")]
     assert len(start) == 1
     assert "2021-04-06T15:43:00 local, time zone unknown" in start[0]
+
+
+def test_convert_says_when_the_barometer_is_not_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    src = Path(__file__).resolve().parents[2] / "recordings"
+    src = src / "demo_session_sensor_logger_android.zip"
+    with zipfile.ZipFile(src) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    acc = next(n for n in members if n.endswith("TotalAcceleration.csv"))
+    t0 = int(members[acc].splitlines()[1].split(b",")[0])
+    folder = acc.rsplit("/", 1)[0]
+    members[f"{folder}/Barometer.csv"] = (
+        "time,seconds_elapsed,relativeAltitude,pressure\n"
+        + "".join(f"{t0 + i * 10**9},{i}.0,0.0,{1013.0 + i * 0.01:.2f}\n" for i in range(60))
+    ).encode()
+    with_baro = tmp_path / "with_baro.zip"
+    with zipfile.ZipFile(with_baro, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert read_recording(with_baro).baro is not None
+    code, out, err = run(capsys, "convert", str(with_baro), str(tmp_path / "x.bimu"))
+    assert code == 0 and "wrote" in out
+    assert "barometer track (60 samples) is not stored" in err
+    code, _, err = run(capsys, "convert", str(src), str(tmp_path / "y.bimu"))
+    assert code == 0 and "barometer" not in err

@@ -57,8 +57,9 @@ def convert(
 ) -> None:
     """Convert the recording PATH to boneimu's native format or tidy CSV at OUT.
 
-    Both outputs are lossless: the canonical arrays (int64 ns time, m/s², rad/s) read back
-    bit-identical, with the metadata that matters (device, start time, conversions, gaps).
+    Both outputs are lossless for the IMU: the canonical arrays (int64 ns time, m/s², rad/s)
+    read back bit-identical, with the metadata that matters (device, start time, conversions,
+    gaps). A barometer track is not stored by either format yet: a note says so.
     """
     target = _target(out, to)
     if out.exists() and not overwrite:
@@ -77,6 +78,12 @@ def convert(
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
+    if rec.baro is not None:
+        click.echo(
+            f"note: {path}: the barometer track ({rec.baro.pressure_hpa.size:,} samples) is not "
+            f"stored in {out.name} (neither output format holds one yet)",
+            err=True,
+        )
     click.echo(
         f"wrote {out} ({target}, {rec.n_samples:,} samples, {rec.duration_s:.2f} s, "
         f"{rec.meta.measured_rate_hz:.2f} Hz{', with gyroscope' if rec.has_gyro else ''})"
