@@ -21,12 +21,13 @@ def make_result(
     *,
     sets: Sequence[tuple[str, int, float, int]] = (),
     walking: Sequence[tuple[str, float, int]] = (),
-    balance: Sequence[tuple[str, float]] = (),
+    balance: Sequence[tuple[str, float] | tuple[str, float, float, bool]] = (),
     osteogenic_index: float | None = None,
     bins: Sequence[tuple[float, float | None, int]] = (),
 ) -> AnalysisResult:
     """sets: (exercise, n_reps, peak_g, n_flagged); walking: (kind, minutes, steps);
-    balance: (stance, hold_s). Impacts = reps with an impact (heel drops, hops)."""
+    balance: (stance, hold_s) or (stance, hold_s, sway_score, probable_rest); the sway score
+    is 80 when not given. Impacts = reps with an impact (heel drops, hops)."""
     t = 0.0
     out_sets = []
     n_impacts = 0
@@ -76,14 +77,15 @@ def make_result(
         )
         t += 60 * minutes + 10
     holds = []
-    for stance, hold_s in balance:
+    for stance, hold_s, *more in balance:
         holds.append(
             BalanceResult(
                 start_s=t,
                 end_s=t + hold_s,
                 stance=stance,
-                sway_score=80.0,  # type: ignore[arg-type]
+                sway_score=more[0] if more else 80.0,
                 hold_s=hold_s,
+                probable_rest=bool(more[1]) if len(more) > 1 else False,
             )
         )
         t += hold_s + 10

@@ -76,10 +76,11 @@ def test_wal_and_migrations_recorded(db: DoseLog) -> None:
 
 def test_failed_migration_rolls_back(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "m.sqlite3", isolation_level=None)
-    bad = (*MIGRATIONS, Migration(2, "broken", "CREATE TABLE extra (x INTEGER); SELEC oops"))
-    with pytest.raises(DoseLogError, match="migration 2"):
-        migrate(conn, bad)
-    assert current_version(conn) == 1
+    last = MIGRATIONS[-1].version
+    broken = Migration(last + 1, "broken", "CREATE TABLE extra (x INTEGER); SELEC oops")
+    with pytest.raises(DoseLogError, match=f"migration {last + 1}"):
+        migrate(conn, (*MIGRATIONS, broken))
+    assert current_version(conn) == last
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "extra" not in tables and "sessions" in tables
 

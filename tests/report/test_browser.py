@@ -89,7 +89,7 @@ def test_week_report_renders_offline(written: dict[str, Path], tmp_path: Path) -
     r = render(written["week"], tmp_path)
     assert r.console == []
     for el in ("report-header", "summary", "warnings", "dashboard", "pillar-impact",
-               "pillar-balance", "fig-pillars", "fig-dose"):  # fmt: skip
+               "pillar-balance", "fig-pillars", "fig-dose", "balance-table"):  # fmt: skip
         assert f'id="{el}"' in r.dom, el
     _not_blank(r.screenshot)
 

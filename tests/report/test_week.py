@@ -6,9 +6,11 @@ import re
 
 from boneimu.dose.checks import CheckWarning
 from boneimu.dose.week import LoadingDose, WeekReport
+from boneimu.recording import Recording
 from boneimu.report import Report, week_report_page
 from boneimu.report.week import COUNTED_TEXT, STATUS_TEXT
 from boneimu.report.week_figures import trend_phrase
+from boneimu.results import AnalysisResult
 
 
 def _pillar_block(html: str, pillar_id: str) -> str:
@@ -126,3 +128,24 @@ def test_trend_says_how_many_previous_weeks_were_recorded(week_case: WeekReport)
     assert week_case.dose.previous_weeks_recorded == 4
     assert "4 weeks, all recorded" in full.html and 'trend-note">This week' in full.html
     assert "weeks without recordings count as 0" not in full.html
+
+
+def test_balance_table_per_stance(
+    sim_session: tuple[Recording, AnalysisResult], week_case: WeekReport, week_doc: Report
+) -> None:
+    bw = week_case.balance
+    holds = [b for b in sim_session[1].balance if not b.probable_rest]
+    assert holds, "the fixture session has balance holds"
+    block = re.search(r'<section id="balance">(.*?)</section>', week_doc.html)
+    assert block is not None
+    assert re.findall(r"<tr><td>(.*?)</td>", block.group(1)) == [sw.title for sw in bw.stances]
+    assert {sw.stance for sw in bw.stances} == {b.stance for b in holds}
+    # the same session was logged on 5 days this week and in each earlier week
+    assert sum(sw.n_holds for sw in bw.stances) == 5 * len(holds)
+    assert bw.n_rests_excluded == 5 * (len(sim_session[1].balance) - len(holds))
+    for sw in bw.stances:
+        if sw.stance == "unknown":
+            assert sw.verdict is None and "not compared" in block.group(1)
+        else:
+            assert (sw.verdict, sw.change_points, sw.weeks_back) == ("about the same", 0.0, 1)
+            assert "about the same as last week (+0 points)" in block.group(1)

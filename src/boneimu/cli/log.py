@@ -361,7 +361,11 @@ def week(
     program_file: Path | None,
     db: Path | None,
 ) -> None:
-    """Week report: pillar targets met / partial / missed, loading dose, warnings."""
+    """Week report: pillars, loading dose, balance steadiness, warnings.
+
+    Pillar targets are met / partial / missed; balance steadiness is the median sway score per
+    stance against the last earlier week with holds of that stance.
+    """
     from boneimu.dose.week import render_week, week_report
     from boneimu.dose.weekdata import parse_week
 

@@ -91,9 +91,12 @@ def insert_children(c: sqlite3.Connection, sid: Any, result: AnalysisResult) -> 
         [(sid, b.lower_g, b.upper_g, b.count) for b in result.dose.impact_bins],
     )
     c.executemany(
-        "INSERT INTO balance (session_id, start_s, end_s, stance, sway_score, hold_s) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(sid, b.start_s, b.end_s, b.stance, b.sway_score, b.hold_s) for b in result.balance],
+        "INSERT INTO balance (session_id, start_s, end_s, stance, sway_score, hold_s, "
+        "probable_rest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (sid, b.start_s, b.end_s, b.stance, b.sway_score, b.hold_s, int(b.probable_rest))
+            for b in result.balance
+        ],
     )
     c.executemany(
         "INSERT INTO walking (session_id, start_s, end_s, kind, steps, cadence_spm) "

@@ -2,7 +2,8 @@
 
 Every user-facing number goes through :func:`fmt`, so precision is the same everywhere:
 acceleration in g and loads in kg to 1 decimal, percentages to whole %, counts as integers,
-the osteogenic index to 1 decimal, durations in whole seconds (minutes and seconds from 2 min).
+the osteogenic index to 1 decimal, sway scores to at most 1 decimal, durations in whole
+seconds (minutes and seconds from 2 min).
 The raw values stay in the JSON output (``CheckWarning.numbers``).
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-Unit = Literal["g", "kg", "%", "count", "per_set", "number", "index", "s", "min", "flights"]
+Unit = Literal[
+    "g", "kg", "%", "count", "per_set", "number", "index", "s", "min", "flights", "score"
+]
 
 # decimals, and the text after the number
 _SPEC: dict[str, tuple[int, str]] = {
@@ -23,6 +26,7 @@ _SPEC: dict[str, tuple[int, str]] = {
     "index": (1, ""),
     "min": (1, " min"),
     "flights": (1, ""),
+    "score": (1, ""),  # sway score 0-100: "78" or "78.5"
 }
 _MAX_EXTRA_DECIMALS = 2
 
@@ -54,7 +58,7 @@ def fmt(value: float, unit: Unit, *, distinct_from: float | None = None) -> str:
     if unit == "count":
         return str(round(value))
     decimals, suffix = _SPEC[unit]
-    trim = unit in ("per_set", "number", "flights")
+    trim = unit in ("per_set", "number", "flights", "score")
     if distinct_from is not None and distinct_from != value:
         for extra in range(_MAX_EXTRA_DECIMALS + 1):
             d = decimals + extra

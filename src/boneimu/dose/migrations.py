@@ -135,7 +135,14 @@ CREATE TABLE walking (
 CREATE INDEX walking_session ON walking (session_id);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+# v2: the analysis marks quiet standing between two holds of one balance exercise
+# ``probable_rest`` (probably the rest between them); rows logged before keep 0 (not a rest)
+_V2 = "ALTER TABLE balance ADD COLUMN probable_rest INTEGER NOT NULL DEFAULT 0"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1),
+    Migration(2, "balance probable_rest", _V2),
+)
 
 
 def current_version(conn: sqlite3.Connection) -> int:

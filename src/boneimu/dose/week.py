@@ -31,6 +31,7 @@ from boneimu.dose.checks import CheckWarning, run_checks
 from boneimu.dose.fmt import fmt, plural
 from boneimu.dose.models import Profile
 from boneimu.dose.program import Dose, Pillar, Program, ProgramExercise
+from boneimu.dose.steadiness import STANCE_TITLE, BalanceWeek, balance_week, render_balance
 from boneimu.dose.store import DoseLog
 from boneimu.dose.weekdata import DayWork, WeekData, gather_week, week_label
 
@@ -106,6 +107,10 @@ class WeekReport(_Model):
     end: Date
     pillars: list[PillarWeek]
     dose: LoadingDose
+    balance: BalanceWeek = Field(
+        default_factory=lambda: BalanceWeek(),
+        description="balance holds per stance and their steadiness vs an earlier week",
+    )
     warnings: list[CheckWarning]
 
 
@@ -168,18 +173,12 @@ def _exercise_week(ex: ProgramExercise, wd: WeekData, profile: Profile) -> Exerc
 
 
 _KIND_TITLE = {"balance": "Balance hold", "walk": "Walking", "set": "Set"}
-_STANCE_TITLE = {
-    "unknown": "stance not identified",
-    "two_leg": "two-leg stance",
-    "tandem": "tandem stance",
-    "single_leg": "single-leg stance",
-}
 
 
 def other_title(key: str) -> str:
     """``balance:unknown`` -> ``Balance hold (stance not identified)``."""
     kind, _, what = key.partition(":")
-    detail = _STANCE_TITLE.get(what) if kind == "balance" else None
+    detail = STANCE_TITLE.get(what) if kind == "balance" else None
     return f"{_KIND_TITLE.get(kind, kind)} ({detail or what.replace('_', ' ')})"
 
 
@@ -270,6 +269,7 @@ def week_report(log: DoseLog, profile_name: str, monday: Date, program: Program)
         end=monday + timedelta(days=6),
         pillars=pillars,
         dose=dose,
+        balance=balance_week(log, profile.id, monday),
         warnings=run_checks(log, profile, weeks, program),
     )
 
@@ -355,6 +355,8 @@ def render_week(report: WeekReport) -> str:
             f"{fmt(d.previous_mean_osteogenic_index, 'index')}{gap}): "
             f"{'+' if d.trend_pct > 0 else ''}{fmt(d.trend_pct, '%')}"
         )
+    balance = render_balance(report.balance)
+    lines += ["", *balance] if balance else []
     lines.append("")
     if report.warnings:
         lines.append(f"warnings ({len(report.warnings)}):")

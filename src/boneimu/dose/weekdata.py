@@ -152,9 +152,9 @@ def gather_week(log: DoseLog, profile: str, monday: Date, program: Program) -> W
                 dw.flights += r["steps"] / steps_per_flight
     for r in log.execute(
         f"SELECT s.date, b.stance, b.start_s, b.end_s, b.hold_s FROM balance b "
-        f"JOIN sessions s ON s.id = b.session_id WHERE {in_week}",
+        f"JOIN sessions s ON s.id = b.session_id WHERE {in_week} AND b.probable_rest = 0",
         rng,
-    ):
+    ):  # a probable rest between two holds is no hold: it counts toward nothing
         dw = add("balance:" + r["stance"], Date.fromisoformat(r["date"]))
         if dw is not None:
             hold = r["hold_s"] if r["hold_s"] is not None else r["end_s"] - r["start_s"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from boneimu.dose.fmt import plural
+from boneimu.dose.fmt import fmt, plural
+from boneimu.dose.steadiness import StanceWeek, amount, versus
 from boneimu.dose.week import ExerciseWeek, OtherWork, PillarWeek, WeekReport
 from boneimu.report import html as h
 from boneimu.report.document import Report, Step, build_figures
@@ -162,6 +163,55 @@ def _warnings(report: WeekReport) -> str:
     )
 
 
+def _change(sw: StanceWeek) -> str:
+    """``steadier than last week (+9.5 points)``."""
+    if sw.change_points is None:
+        return versus(sw)
+    return f"{versus(sw)} ({sw.change_points:+g} points)"
+
+
+def _balance(report: WeekReport) -> str:
+    """The balance section: per stance, the week's holds and the change in their median
+    sway score since the last week with holds of that stance (empty when no holds)."""
+    bw = report.balance
+    if not bw.stances:
+        return ""
+    rows = [
+        [
+            sw.title,
+            amount(sw),
+            fmt(sw.median_sway_score, "score"),
+            "-"
+            if sw.previous_median_sway_score is None
+            else fmt(sw.previous_median_sway_score, "score"),
+            _change(sw),
+        ]
+        for sw in bw.stances
+    ]
+    table = h.table(
+        "balance-table",
+        "Balance holds per stance: median sway score this week and in the last week with "
+        "holds of that stance",
+        ["Stance", "Holds", "Median score", "Before", "Change"],
+        rows,
+        numeric=(2, 3),
+    )
+    n_rests = plural(bw.n_rests_excluded, "probable rest")
+    rests = (
+        f'<p class="legend" id="balance-rests">{h.esc(n_rests)} between holds (quiet standing '
+        "between two holds) left out of these figures.</p>"
+        if bw.n_rests_excluded
+        else ""
+    )
+    return h.section(
+        "balance",
+        "Balance steadiness",
+        table + rests,
+        "Sway score 0-100, higher = steadier; medians closer than "
+        f"{fmt(bw.same_within_points, 'score')} points count as about the same.",
+    )
+
+
 def week_report_page(
     report: WeekReport, *, progress: Callable[[str], None] | None = None
 ) -> Report:
@@ -200,6 +250,7 @@ def week_report_page(
             "The osteogenic index sums the week's impacts, weighting higher ones more; "
             "build it up gradually: the checks above warn when it jumps.",
         ),
+        _balance(report),
     ]
     subtitle = (
         f"{report.profile} - week {report.week} "
