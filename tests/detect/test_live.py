@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from boneimu.detect.impacts import ImpactRepDetector
 from boneimu.detect.live import LiveRepMonitor
-from boneimu.detect.quality import assess_reps, rep_signals
+from boneimu.detect.quality import QualityConfig, RepQuality, assess_reps, rep_signals
 from boneimu.dose.baseline import RepBaseline
 from boneimu.errors import AnalysisError
 from boneimu.units import STANDARD_GRAVITY_M_S2
@@ -188,3 +190,17 @@ def test_bounded_work() -> None:
     assert short.analyses <= 3 * len(short.events) + duration_s / 5.0
     _, sts, _ = _stream("sit_to_stand:1x6", "sit_to_stand", 9, gyro=False, window_s=60.0)
     assert sts.max_window_n <= round(11.0 * rec.fs_hz) + 1  # window + still padding
+
+
+def test_hop_contact_wait_is_capped_at_the_never_rushed_contact() -> None:
+    """flag_reps never flags a contact of max_rushed_contact_s x sensitivity or more, so the
+    monitor does not wait past it however long the person's usual contacts are."""
+    mon = LiveRepMonitor("hop", fs_hz=100.0)
+    slow = RepQuality("hop", 0.0, 1.0, phases_s={"flight": 0.3, "contact": 1.2})
+    mon._history = [slow] * 4
+    assert mon._contact_limit_s() == pytest.approx(QualityConfig().max_rushed_contact_s)
+    mon._history, mon._limit_s = [replace(slow, phases_s={"contact": 0.4})] * 4, None
+    assert mon._contact_limit_s() == pytest.approx(0.7 * 0.4)  # the ratio limit, under the cap
+    mon.config, mon._limit_s = QualityConfig(sensitivity=0.5), None
+    mon._history = [slow] * 4
+    assert mon._contact_limit_s() == pytest.approx(0.5 * QualityConfig().max_rushed_contact_s)

@@ -167,7 +167,8 @@ class ImpactSteps(MonitorBase):
 
     def _contact_limit_s(self) -> float:
         """A hop contact at least this long cannot be flagged rushed (the floor, or the
-        baseline ratio x the reference contact, as :func:`quality.flag_reps` judges it)."""
+        baseline ratio x the reference contact capped at ``max_rushed_contact_s``, both x
+        sensitivity, as :func:`quality.flag_reps` judges it)."""
         if self._limit_s is None:
             cfg = self.config
             sens = cfg.sensitivity
@@ -180,7 +181,10 @@ class ImpactSteps(MonitorBase):
             elif len(past) >= cfg.min_baseline_reps - 1:
                 ref = float(np.median(past))
             if ref is not None:
-                limit = max(limit, min(0.95, cfg.baseline_ratio["hop"] * sens) * ref)
+                # as flag_reps: a contact of max_rushed_contact_s or more is never rushed,
+                # so the ratio limit need not wait past it
+                ratio = min(0.95, cfg.baseline_ratio["hop"] * sens) * ref
+                limit = max(limit, min(ratio, cfg.max_rushed_contact_s * sens))
             self._limit_s = limit
         return self._limit_s
 
