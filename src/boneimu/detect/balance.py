@@ -221,7 +221,8 @@ def assess_balance(
         bouts = [_retime(b, lambda x: _index_time(t, x, fs_hz)) for b in bouts]
     rests = rests_between_sets(bouts)
     blocked = [b for b in bouts if b.kind != "balance"]
-    cand = [b for b in bouts if b.kind == "balance" and b not in rests]
+    rest_set = set(rests)  # equality as in a list, without a scan per bout
+    cand = [b for b in bouts if b.kind == "balance" and b not in rest_set]
     held = merge_holds(cand, acc_m_s2=acc_m_s2, fs_hz=fs_hz)
     held = [with_prefix(b, acc_m_s2, fs_hz=fs_hz, blocked=blocked + rests) for b in held]
     out = [
@@ -271,10 +272,21 @@ def rests_between_holds(
     which is why nothing is dropped (docs/algorithms/balance.md, "Rests between holds")."""
     res = sorted(results, key=lambda r: r.start_s)
     rest = [False] * len(res)
-    for i in range(1, len(res) - 1):
-        a, b, c = res[i - 1], res[i], res[i + 1]
-        if a.stance == "unknown" or a.stance != c.stance or b.stance != "unknown":
-            continue
-        if not any(x.start_s < c.start_s and a.end_s < x.end_s for x in blocked):
+    mid = [
+        i
+        for i in range(1, len(res) - 1)
+        if res[i - 1].stance != "unknown"
+        and res[i - 1].stance == res[i + 1].stance
+        and res[i].stance == "unknown"
+    ]
+    # no blocking bout between the neighbours: none with x.start_s < c.start_s and
+    # a.end_s < x.end_s (the latest end among bouts starting before c, searched per hold)
+    starts = np.array([x.start_s for x in blocked], dtype=np.float64)
+    order = np.argsort(starts, kind="stable")
+    starts = starts[order]
+    max_end = np.maximum.accumulate(np.array([x.end_s for x in blocked], np.float64)[order])
+    for i in mid:
+        k = int(np.searchsorted(starts, res[i + 1].start_s, side="left"))
+        if k == 0 or not res[i - 1].end_s < float(max_end[k - 1]):
             rest[i] = True
     return [r.model_copy(update={"probable_rest": bool(k)}) for r, k in zip(res, rest, strict=True)]

@@ -15,7 +15,8 @@ from numpy.typing import NDArray
 
 from boneimu.detect.events import Bout, Rep, sample_time_s
 from boneimu.detect.impacts import ImpactRepDetector
-from boneimu.detect.sts import SitToStandDetector, ThighSitToStandDetector
+from boneimu.detect.sts import RiseSignals, SitToStandDetector, rise_signals
+from boneimu.detect.sts_thigh import ThighSitToStandDetector
 from boneimu.detect.walking import WalkingDetector, motion_band_power
 from boneimu.recording import Recording
 from boneimu.signal.orientation import (
@@ -188,6 +189,32 @@ def _held_rise_end_posture(
     return means[best]
 
 
+def _overlaps(
+    items: list[Rep] | list[Bout], bouts: list[Bout], *, margin_s: float | None = None
+) -> NDArray[np.bool_]:
+    """Per item: does any bout overlap it? Without ``margin_s``: open intervals
+    (``b.start_s < item.end_s and item.start_s < b.end_s``); with it: closed intervals, each
+    bout widened by ``margin_s`` (``b.start_s - margin_s <= item.end_s and item.start_s <=
+    b.end_s + margin_s``). Bout starts sorted once, ends as a running maximum over them: a
+    search per item instead of a scan of every bout."""
+    if not items or not bouts:
+        return np.zeros(len(items), dtype=bool)
+    starts = np.array([b.start_s for b in bouts], dtype=np.float64)
+    ends = np.array([b.end_s for b in bouts], dtype=np.float64)
+    if margin_s is not None:
+        starts = starts - margin_s
+        ends = ends + margin_s
+    order = np.argsort(starts, kind="stable")
+    starts, max_end = starts[order], np.maximum.accumulate(ends[order])
+    i_start = np.array([r.start_s for r in items], dtype=np.float64)
+    i_end = np.array([r.end_s for r in items], dtype=np.float64)
+    # bouts that start before the item ends (<= with a margin, < without); the latest end
+    # among them must pass the item's start (>= with a margin, > without)
+    k = np.searchsorted(starts, i_end, side="right" if margin_s is not None else "left")
+    last_end = np.where(k > 0, max_end[np.maximum(k - 1, 0)], -np.inf)
+    return (last_end >= i_start) if margin_s is not None else (last_end > i_start)
+
+
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(
@@ -252,9 +279,12 @@ def segment_recording(
         # quiet: still outside walking (balance holds, and how long a posture is held)
         quiet = still_mask(acc, fs_hz=fs, window_s=1.0, sd_g=BALANCE_MAX_SD_G) & ~walk.walking_
         rise_ends = None
+        rise_sig: RiseSignals | None = None
         if placement != "thigh" and walk.walking_.sum() < 10 * fs and len(imp.reps_) < 3:
+            # the rise detector runs twice here: its signals are computed once
+            rise_sig = rise_signals(vp.vertical_m_s2, vp.up, fs_hz=fs, gyro_rad_s=gyro)
             cand = SitToStandDetector().detect(
-                vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, gyro_rad_s=gyro
+                vp.vertical_m_s2, vp.resultant_g, vp.up, fs_hz=fs, t_s=ts, signals=rise_sig
             )
             rise_ends = [int(np.searchsorted(ts, r.end_s)) for r in cand.reps_]
         ref = _upright(vp.up, walk.walking_, imp.reps_, ts, fs, rise_ends, quiet)
@@ -274,9 +304,11 @@ def segment_recording(
                     t_s=ts,
                     tilt_deg=tilt,
                     gyro_rad_s=gyro,
+                    signals=rise_sig,
                 )
                 .reps_
             )
+            del rise_sig
         margin = round(STS_WALK_MARGIN_S * fs)
         for r in sts:
             s = max(0, int(np.searchsorted(ts, r.start_s)) - margin)
@@ -308,11 +340,15 @@ def segment_recording(
     # hopping moves the body up fast too: no rises inside hop sets (found even when another
     # exercise is expected)
     hop_sets = _group_sets(reps, "hop", min_reps["hop"], gap_starts)
+    sts_reps = [r for r in reps if r.exercise == "sit_to_stand"]
     sts_reps = [
         r
-        for r in reps
-        if r.exercise == "sit_to_stand"
-        and not any(b.start_s - 1.0 <= r.end_s and r.start_s <= b.end_s + 1.0 for b in hop_sets)
+        for r, hit in zip(
+            sts_reps,
+            _overlaps(sts_reps, hop_sets, margin_s=1.0).tolist(),
+            strict=True,
+        )
+        if not hit
     ]
     sets = list(impact_sets)
     transitions: list[Bout] = []
@@ -321,11 +357,9 @@ def segment_recording(
             sts_reps, "sit_to_stand", min_reps["sit_to_stand"], gap_starts, transitions
         )
     # a balance hold cannot overlap an exercise set
-    bouts = [
-        b
-        for b in bouts
-        if b.kind != "balance" or not any(s.start_s < b.end_s and b.start_s < s.end_s for s in sets)
-    ]
+    holds = [b for b in bouts if b.kind == "balance"]
+    in_set = {id(b) for b, hit in zip(holds, _overlaps(holds, sets).tolist(), strict=True) if hit}
+    bouts = [b for b in bouts if id(b) not in in_set]
     all_bouts = sorted([*bouts, *sets, *transitions], key=lambda b: b.start_s)
     idx = np.concatenate(impacts) if impacts else np.zeros(0, np.int64)
     return Segmentation(bouts=all_bouts, impact_index=idx.astype(np.int64))

@@ -17,11 +17,12 @@ lean forward before the lift (:func:`trunk_flexion`); without one that test is s
 The tests judge the largest upward piece; the reported rep spans every piece of a
 stop-and-go rise (pieces >= ``piece_fraction`` of the peak after pauses <= ``max_pause_s``
 with no downward movement between).
-Thigh: the thigh swings from near horizontal (sitting, tilt > 60° from upright) to near
-vertical (< 30°). See docs/algorithms/reps.md.
+Thigh sensors: :mod:`boneimu.detect.sts_thigh`. See docs/algorithms/reps.md.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +34,52 @@ from boneimu.signal.filters import bandpass, highpass, lowpass
 VELOCITY_HIGHPASS_HZ = 0.1
 HF_CYCLES = 1.2
 """A rise's own acceleration lies below about this many cycles per rise duration."""
+
+
+@dataclass
+class RiseSignals:
+    """Whole-segment signals the trunk sit-to-stand detector works on (:func:`rise_signals`)."""
+
+    vertical_lp_m_s2: NDArray[np.float64]
+    """Gravity-removed vertical acceleration, low-passed at 3 Hz."""
+    velocity_raw_m_s: NDArray[np.float64]
+    """Its running integral (drifts)."""
+    velocity_m_s: NDArray[np.float64]
+    """The integral high-passed at :data:`VELOCITY_HIGHPASS_HZ`: vertical velocity."""
+    up: NDArray[np.floating]
+    gyro_rad_s: NDArray[np.floating] | None
+    fs_hz: float
+    hf_rms_m_s2: dict[tuple[float, int, int], float] = field(default_factory=dict)
+    """RMS of the vertical acceleration above a rise's own band, by (lower edge Hz, start,
+    end sample): filled on demand, shared by passes."""
+    _pitch_rad_s: NDArray[np.float64] | None = field(default=None, repr=False)
+
+    def pitch_rad_s(self) -> NDArray[np.float64] | None:
+        """:func:`horizontal_rate` of the gyroscope (None without one), computed the first
+        time a candidate needs it: most segments of a long recording have none that get
+        as far as the lean test, and it is three whole-segment filter passes."""
+        if self.gyro_rad_s is None:
+            return None
+        if self._pitch_rad_s is None:
+            self._pitch_rad_s = horizontal_rate(self.gyro_rad_s, self.up, fs_hz=self.fs_hz)
+        return self._pitch_rad_s
+
+
+def rise_signals(
+    vertical_m_s2: NDArray[np.floating],
+    up: NDArray[np.floating],
+    *,
+    fs_hz: float,
+    gyro_rad_s: NDArray[np.floating] | None = None,
+) -> RiseSignals:
+    """The vertical velocity (3 Hz low-pass, integrated, 0.1 Hz high-pass) and, on demand,
+    the trunk's horizontal angular rate for :meth:`SitToStandDetector.detect`: computed
+    once when the detector runs twice over one segment (rise candidates, then rises)."""
+    a_lp = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
+    v_raw = np.cumsum(a_lp)
+    v_raw /= fs_hz  # in place: the same values as np.cumsum(a_lp) / fs_hz, one array less
+    v = highpass(v_raw, cutoff_hz=VELOCITY_HIGHPASS_HZ, fs_hz=fs_hz, order=2)
+    return RiseSignals(a_lp, v_raw, v, up, gyro_rad_s, fs_hz)
 
 
 class SitToStandDetector:
@@ -91,34 +138,26 @@ class SitToStandDetector:
         t_s: NDArray[np.float64] | None = None,
         tilt_deg: NDArray[np.floating] | None = None,
         gyro_rad_s: NDArray[np.floating] | None = None,
+        signals: RiseSignals | None = None,
     ) -> SitToStandDetector:
         """Rises in one contiguous segment; ``up`` is the (n, 3) tracked up direction and
         ``t_s`` the sample times (s; None: uniform from 0). With ``gyro_rad_s`` (n, 3) a
-        rise must also show the trunk's forward lean (see :func:`trunk_flexion`)."""
-        pitch_rad_s = None if gyro_rad_s is None else horizontal_rate(gyro_rad_s, up, fs_hz=fs_hz)
-        a_lp = lowpass(vertical_m_s2, cutoff_hz=min(3.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
-        v_raw = np.cumsum(a_lp) / fs_hz
-        v = highpass(v_raw, cutoff_hz=VELOCITY_HIGHPASS_HZ, fs_hz=fs_hz, order=2)
-        hf_by_low: dict[float, NDArray[np.float64]] = {}
+        rise must also show the trunk's forward lean (see :func:`trunk_flexion`).
+        ``signals``: :func:`rise_signals` of the same inputs, when already computed (a
+        second pass over one segment); ``gyro_rad_s`` is then not used."""
+        if signals is None:
+            signals = rise_signals(vertical_m_s2, up, fs_hz=fs_hz, gyro_rad_s=gyro_rad_s)
+        a_lp, v_raw, v = signals.vertical_lp_m_s2, signals.velocity_raw_m_s, signals.velocity_m_s
+        hf_cache = signals.hf_rms_m_s2
         self.velocity_m_s_ = v
         peaks, _ = find_peaks(
             v, height=self.min_velocity_m_s, distance=max(1, round(self.min_separation_s * fs_hz))
         )
-        reps: list[Rep] = []
         max_n = round(self.max_duration_s * fs_hz)
-        last_e = last_rep_e = 0
-        for p in peaks:
-            thr = self.edge_fraction * v[p]
-            lo = max(0, p - max_n)
-            below_before = np.flatnonzero(v[lo:p] <= thr)
-            below_after = np.flatnonzero(v[p : p + max_n] <= thr)
-            if below_before.size == 0 or below_after.size == 0:
-                continue
-            s = lo + int(below_before[-1]) + 1
-            e = p + int(below_after[0])
+        # first the tests that judge each candidate on its own ...
+        cands: list[tuple[int, int, int, float, float, float, float]] = []
+        for p, s, e in zip(*self._excursions(v, peaks, max_n, fs_hz), strict=True):
             dur = (e - s) / fs_hz
-            if not (self.min_duration_s <= dur <= self.max_duration_s):
-                continue
             # displacement from the raw velocity, detrended so it is 0 at both ends
             vw = v_raw[s:e] - np.linspace(v_raw[s], v_raw[e], e - s, endpoint=False)
             disp = float(np.sum(vw) / fs_hz)
@@ -136,6 +175,7 @@ class SitToStandDetector:
                 if post.size and float(np.max(post)) > self.max_post_tilt_deg:
                     continue
             leaned = False
+            pitch_rad_s = None if signals.gyro_rad_s is None else signals.pitch_rad_s()
             if pitch_rad_s is not None:
                 lo = max(0, s - round(self.flexion_lookback_s * fs_hz))
                 flex = trunk_flexion(pitch_rad_s[lo : p + 1], pitch_rad_s[lo:e], fs_hz=fs_hz)
@@ -145,11 +185,15 @@ class SitToStandDetector:
                     continue  # the trunk did not lean forward before the lift
                 leaned = flex is not None
             lf_rms = float(np.sqrt(np.mean(a_lp[s:e] ** 2)))
-            hf = self._hf(vertical_m_s2, hf_by_low, dur, fs_hz)
-            hf_rms = float(np.sqrt(np.mean(hf[s:e] ** 2)))
             # a lift the trunk leaned into is a rise even when shaky (a jerky rep)
             limit = self.max_hf_ratio_leaned if leaned else self.max_hf_ratio
-            if hf_rms > limit * lf_rms:
+            cands.append((p, s, e, self._hf_low_hz(dur, fs_hz), disp, lf_rms, limit))
+        hf_rms = self._hf_rms(vertical_m_s2, cands, hf_cache, fs_hz)
+        # ... then smoothness and overlap with the rise before, in time order
+        reps: list[Rep] = []
+        last_e = last_rep_e = 0
+        for (p, s, e, _, disp, lf_rms, limit), hf in zip(cands, hf_rms, strict=True):
+            if hf > limit * lf_rms:
                 continue
             if reps and s < last_e:
                 continue
@@ -169,6 +213,42 @@ class SitToStandDetector:
             )
         self.reps_ = reps
         return self
+
+    def _excursions(
+        self, v: NDArray[np.float64], peaks: NDArray[np.intp], max_n: int, fs_hz: float
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Each velocity peak's excursion [s, e): from the last sample at or below
+        ``edge_fraction`` of the peak within ``max_n`` samples before it (exclusive) to the
+        first such sample within ``max_n`` from the peak; only peaks with both edges whose
+        excursion lasts ``min_duration_s``-``max_duration_s``. Returns (peaks, s, e) as lists.
+        Searched for blocks of peaks at once (most peaks of a long recording fail here)."""
+        out_p: list[NDArray[np.intp]] = []
+        out_s: list[NDArray[np.intp]] = []
+        out_e: list[NDArray[np.intp]] = []
+        before = np.arange(-max_n, 0)
+        after = np.arange(0, max_n)
+        for k in range(0, peaks.size, 4096):
+            p = peaks[k : k + 4096].astype(np.intp)
+            thr = (self.edge_fraction * v[p])[:, None]
+            ib = p[:, None] + before
+            below_b = (v[np.maximum(ib, 0)] <= thr) & (ib >= 0)
+            ia = p[:, None] + after
+            below_a = (v[np.minimum(ia, v.size - 1)] <= thr) & (ia < v.size)
+            ok = below_b.any(axis=1) & below_a.any(axis=1)
+            s = p - max_n + (max_n - np.argmax(below_b[:, ::-1], axis=1))
+            e = p + np.argmax(below_a, axis=1)
+            dur = (e - s) / fs_hz
+            ok &= (self.min_duration_s <= dur) & (dur <= self.max_duration_s)
+            out_p.append(p[ok])
+            out_s.append(s[ok])
+            out_e.append(e[ok])
+        if not out_p:
+            return [], [], []
+        return (
+            np.concatenate(out_p).tolist(),
+            np.concatenate(out_s).tolist(),
+            np.concatenate(out_e).tolist(),
+        )
 
     def _join_pieces(
         self, v: NDArray[np.float64], s: int, e: int, peak: float, fs_hz: float
@@ -207,23 +287,36 @@ class SitToStandDetector:
             e = e0
         return s, e
 
-    def _hf(
-        self,
-        vertical_m_s2: NDArray[np.floating],
-        cache: dict[float, NDArray[np.float64]],
-        dur_s: float,
-        fs_hz: float,
-    ) -> NDArray[np.float64]:
-        """Vertical acceleration above the band a rise of ``dur_s`` itself occupies: a
+    @staticmethod
+    def _hf_low_hz(dur_s: float, fs_hz: float) -> float:
+        """Lower edge of the band above the one a rise of ``dur_s`` itself occupies: a
         minimum-jerk lift of duration T has most of its acceleration below ~1.2/T Hz, so a
         quick (rushed) rise is judged from a higher edge (1.5-3 Hz, in 0.5 Hz steps)."""
         low_hz = float(np.clip(np.floor(2.0 * HF_CYCLES / dur_s) / 2.0, 1.5, 3.0))
-        low_hz = min(low_hz, 0.3 * fs_hz)
-        if low_hz not in cache:
-            cache[low_hz] = bandpass(
+        return min(low_hz, 0.3 * fs_hz)
+
+    @staticmethod
+    def _hf_rms(
+        vertical_m_s2: NDArray[np.floating],
+        cands: list[tuple[int, int, int, float, float, float, float]],
+        cache: dict[tuple[float, int, int], float],
+        fs_hz: float,
+    ) -> list[float]:
+        """RMS over each candidate (p, s, e, low_hz, ...) of the vertical acceleration
+        band-passed from its ``low_hz`` to 5 Hz (over the whole segment, as the filter's
+        edges would otherwise change it). One band at a time, released after use; values
+        are kept in ``cache`` by (low_hz, s, e) for a second pass over the segment."""
+        for low_hz in dict.fromkeys(c[3] for c in cands):
+            todo = [c for c in cands if c[3] == low_hz and (low_hz, c[1], c[2]) not in cache]
+            if not todo:
+                continue
+            hf = bandpass(
                 vertical_m_s2, low_hz=low_hz, high_hz=min(5.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2
             )
-        return cache[low_hz]
+            for c in todo:
+                cache[(low_hz, c[1], c[2])] = float(np.sqrt(np.mean(hf[c[1] : c[2]] ** 2)))
+            del hf
+        return [cache[(c[3], c[1], c[2])] for c in cands]
 
     def _upright_tilt_deg(self, tilt_deg: NDArray[np.floating], e: int, fs_hz: float) -> float:
         """The most upright the trunk holds for ``upright_hold_s`` (mean tilt, degrees) in a
@@ -245,15 +338,20 @@ def horizontal_rate(
 ) -> NDArray[np.float64]:
     """Angular rate about horizontal axes (n, 3), rad/s: the gyroscope low-passed at 3 Hz
     with its component about the up direction (turning, yaw) removed. NaN rows stay NaN."""
+    raw = np.asarray(gyro_rad_s, dtype=np.float64)
+    finite = bool(np.isfinite(raw).all())  # the usual case: no copy for nan_to_num
     g = lowpass(
-        np.nan_to_num(np.asarray(gyro_rad_s, dtype=np.float64)),
+        raw if finite else np.nan_to_num(raw),
         cutoff_hz=min(3.0, 0.4 * fs_hz),
         fs_hz=fs_hz,
         order=2,
     )
     u = np.asarray(up, dtype=np.float64)
-    g -= np.einsum("ij,ij->i", g, u)[:, None] * u
-    g[np.isnan(np.asarray(gyro_rad_s)).any(axis=1)] = np.nan
+    yaw = np.einsum("ij,ij->i", g, u)
+    for k in range(3):  # per axis: an (n,) temporary instead of (n, 3)
+        g[:, k] -= yaw * u[:, k]
+    if not finite:
+        g[np.isnan(raw).any(axis=1)] = np.nan
     return g
 
 
@@ -281,60 +379,3 @@ def trunk_flexion(
     k = int(np.argmax(np.abs(theta)))
     sign = 1.0 if theta[k] >= 0 else -1.0
     return float(abs(theta[k])), float(np.max(sign * rate[: k + 1]))
-
-
-class ThighSitToStandDetector:
-    """Thigh sensor: a rise is the tilt passing from > ``sit_tilt_deg`` to < ``stand_tilt_deg``;
-    the rep spans the whole movement (tilt falling faster than ``min_rate_deg_s``)."""
-
-    def __init__(
-        self,
-        *,
-        sit_tilt_deg: float = 60.0,
-        stand_tilt_deg: float = 30.0,
-        max_duration_s: float = 4.5,
-        min_rate_deg_s: float = 10.0,
-    ) -> None:
-        self.min_rate_deg_s = min_rate_deg_s
-        self.sit_tilt_deg = sit_tilt_deg
-        self.stand_tilt_deg = stand_tilt_deg
-        self.max_duration_s = max_duration_s
-
-    def detect(
-        self,
-        tilt_deg: NDArray[np.floating],
-        resultant_g: NDArray[np.floating],
-        *,
-        fs_hz: float,
-        t_s: NDArray[np.float64] | None = None,
-    ) -> ThighSitToStandDetector:
-        tilt = lowpass(tilt_deg, cutoff_hz=min(2.0, 0.4 * fs_hz), fs_hz=fs_hz, order=2)
-        state = np.zeros(tilt.size, dtype=np.int8)  # 1 sitting, -1 standing, 0 between
-        state[tilt > self.sit_tilt_deg] = 1
-        state[tilt < self.stand_tilt_deg] = -1
-        idx = np.flatnonzero(state != 0)
-        reps: list[Rep] = []
-        if idx.size >= 2:
-            st = state[idx]
-            change = np.flatnonzero((st[:-1] == 1) & (st[1:] == -1))
-            rate = np.gradient(tilt) * fs_hz  # deg/s, negative while the thigh rises
-            moving = rate < -self.min_rate_deg_s
-            for c in change:
-                s, e = int(idx[c]), int(idx[c + 1])
-                # widen to the whole movement: while the tilt keeps falling
-                still_before = np.flatnonzero(~moving[:s])
-                still_after = np.flatnonzero(~moving[e:])
-                s = int(still_before[-1]) + 1 if still_before.size else 0
-                e = e + int(still_after[0]) if still_after.size else tilt.size - 1
-                if (e - s) / fs_hz > self.max_duration_s:
-                    continue
-                reps.append(
-                    Rep(
-                        exercise="sit_to_stand",
-                        start_s=sample_time_s(t_s, s, fs_hz=fs_hz),
-                        end_s=sample_time_s(t_s, e + 1, fs_hz=fs_hz),
-                        peak_acc_g=float(np.max(resultant_g[s : e + 1])),
-                    )
-                )
-        self.reps_ = reps
-        return self
