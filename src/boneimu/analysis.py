@@ -317,9 +317,7 @@ def analyze_recording(
         for b in seg.of_kind("walking")
     ]
     say("balance holds and impact dose")
-    balance = assess_balance(
-        seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz, t_s=rec.t_s, placement=place
-    )
+    balance = assess_balance(seg.bouts, rec.acc_m_s2, fs_hz=rec.fs_hz, t_s=rec.t_s, placement=place)
     dose = _dose(rec, seg.impact_index, all_reps, place, body_mass_kg)
     if body_mass_kg is not None and place in ("chest", "thigh"):
         warnings.append(f"no validated GRF model for placement {place}; GRF not estimated")

@@ -151,7 +151,6 @@ def test_rise_kinematics_against_truth() -> None:
     assert abs(np.median(dv)) < 0.1, np.round(dv, 3)
 
 
-
 def test_half_width_of_a_pulse_cut_at_the_data_end_stops_there() -> None:
     """A pulse still above half maximum at the end of the data (a live stream cuts rises
     there) has its right edge at the last sample: it used to be extrapolated from the last
