@@ -15,7 +15,8 @@ apart. Rep candidates may be closer (``min_candidate_separation_s``).
   ``max_horizontal_ratio``: walking heel strikes come with forward progression); no
   seat-landing descent (<= ``max_descent_m`` in the ``descent_window_s`` before); loosely quiet
   before and after, waived in a chain of drops each within ``set_context_s`` of the next
-  holding one that is (rushed reps; horizontal ratio <= ``max_set_horizontal_ratio``); not an
+  holding one that is (rushed reps; horizontal ratio <= ``max_set_horizontal_ratio``; a hop
+  landing's later peaks join no chain); not an
   early part of a larger unloaded impact within ``push_window_s``.
 
 Callers remove impacts inside walking bouts. See docs/algorithms/reps.md.
@@ -340,6 +341,18 @@ class ImpactRepDetector:
             & (q_end - q_start > 0)
         )
         drop_like = fall_like & (h_ratio <= self.max_horizontal_ratio)
+        # a hop landing's later peaks (same flight, within push_window_s) are its rebound: in
+        # a hop set they are unloaded and falling like a drop, so they join no chain below
+        rebound = np.zeros(peaks.size, dtype=bool)
+        hop_idx = np.flatnonzero(is_hop & (fall_m_s >= self.min_fall_velocity_m_s))
+        if hop_idx.size:
+            j = np.searchsorted(peaks[hop_idx], peaks, side="left") - 1
+            prev = hop_idx[np.clip(j, 0, None)]
+            rebound = (
+                (j >= 0)
+                & (flight_start == flight_start[prev])
+                & (peaks - peaks[prev] <= self.push_window_s * fs_hz)
+            )
         is_heel = drop_like & (sd <= self.max_quiet_sd_g) & (sd_post <= self.max_post_sd_g)
         # rushed drops follow each other without a quiet stance in between: next to a drop
         # that passed the quiet tests (within ``set_context_s``), the rhythm of the set is the
@@ -348,7 +361,7 @@ class ImpactRepDetector:
         # holding one that passed; a rushed chest drop pitches the trunk more, so within a
         # chain the horizontal ratio may reach ``max_set_horizontal_ratio``)
         if self.set_context_s > 0 and is_heel.any():
-            member = fall_like & (h_ratio <= self.max_set_horizontal_ratio)
+            member = fall_like & (h_ratio <= self.max_set_horizontal_ratio) & ~rebound
             is_heel |= member & _in_chain(peaks, member, is_heel, self.set_context_s * fs_hz)
         # one drop, one impact: a candidate followed within ``push_window_s`` by a higher peak
         # that is itself a fall (unloaded and falling) is an early part of that impact (the
