@@ -295,3 +295,44 @@ def test_shared_motion_band_power_gives_the_same_detections() -> None:
     assert np.array_equal(
         own_i.candidates_["horizontal_ratio"], shared_i.candidates_["horizontal_ratio"]
     )
+
+
+def _impact_trace(
+    fs_hz: float, parts: list[tuple[float, float]], tail_s: float = 1.0
+) -> np.ndarray:
+    """|a| (g): 1 g stance, then (duration_s, level_g) pieces, a landing spike, stance."""
+    out = [np.ones(round(1.5 * fs_hz))]
+    out += [np.full(max(1, round(d * fs_hz)), g) for d, g in parts]
+    out += [np.array([3.0]), np.ones(round(tail_s * fs_hz))]
+    return np.concatenate(out)
+
+
+@pytest.mark.parametrize("fs_hz", [26.0, 100.0])
+def test_hop_needs_free_fall_or_a_sudden_landing(fs_hz: float) -> None:
+    push = (0.15, 1.5)
+    # a hop: push-off, free fall (~0 g), landing: a hop at any rate, even when its main peak
+    # comes 4 samples (0.154 s at 26 Hz) after the flight
+    hop = _impact_trace(fs_hz, [push, (0.2, 0.02)])
+    late = _impact_trace(fs_hz, [push, (0.2, 0.02), (3 / fs_hz, 1.0)])
+    # a rushed heel drop: push, only partly unloaded (0.25 g), heels met 0.1 s later
+    drop = _impact_trace(fs_hz, [push, (0.15, 0.25), (0.1, 0.8)])
+    det = ImpactRepDetector()
+    assert [r.exercise for r in det.detect(hop, fs_hz=fs_hz).reps_] == ["hop"]
+    assert [r.exercise for r in det.detect(late, fs_hz=fs_hz).reps_] == ["hop"]
+    assert "hop" not in [r.exercise for r in det.detect(drop, fs_hz=fs_hz).reps_]
+    # the same shallow run with a sudden landing stays a hop (not both tests fail)
+    sudden = _impact_trace(fs_hz, [push, (0.15, 0.25)])
+    assert [r.exercise for r in det.detect(sudden, fs_hz=fs_hz).reps_] == ["hop"]
+
+
+def test_set_context_is_a_chain_anchored_by_a_quiet_drop() -> None:
+    from boneimu.detect.impacts import _in_chain
+
+    peaks = np.array([0, 100, 200, 300, 1000, 1100])
+    member = np.array([True, True, False, True, True, True])
+    anchor = np.array([True, False, False, False, False, False])
+    # 0-100 joined, 200 not a member, so 100 -> 300 is 200 samples: within 250, chained;
+    # 1000 and 1100 are a chain of their own without an anchor
+    got = _in_chain(peaks, member, anchor, 250.0)
+    assert got.tolist() == [True, True, False, True, False, False]
+    assert not _in_chain(peaks, member, anchor, 50.0)[1]

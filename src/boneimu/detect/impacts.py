@@ -6,13 +6,17 @@ apart. Rep candidates may be closer (``min_candidate_separation_s``).
 
 - Hop landing: within ``max_landing_delay_s`` of the end of a free-fall run (|a| < ``flight_g``
   for >= ``min_flight_s``) that began from a push-off (|a| >= ``push_off_g``); one per flight.
+  Not a flight: a run that never reaches free fall (min |a| > ``free_fall_g``) and ends slowly
+  (>= ``slow_landing_s`` before the peak): a rushed heel drop's fall.
 - Heel drop: no such flight; a fall onto the heels (unloaded: min |a| <= ``max_unloaded_g``
   in the ``unload_window_s`` before, and falling: downward velocity >= ``min_fall_velocity_m_s``
   in the ``fall_window_s`` before; the push onto the toes and jolts of a jerky rise are
   neither); mostly vertical motion (horizontal/vertical RMS ratio around the impact <=
   ``max_horizontal_ratio``: walking heel strikes come with forward progression); no
   seat-landing descent (<= ``max_descent_m`` in the ``descent_window_s`` before); loosely quiet
-  before and after, waived within ``set_context_s`` of a drop that is (rushed reps); not an
+  before and after, waived in a chain of drops each within ``set_context_s`` of the next
+  holding one that is (rushed reps; horizontal ratio <= ``max_set_horizontal_ratio``; a hop
+  landing's later peaks join no chain); not an
   early part of a larger unloaded impact within ``push_window_s``.
 
 Callers remove impacts inside walking bouts. See docs/algorithms/reps.md.
@@ -117,6 +121,22 @@ def _cumsum0(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
+def _in_chain(
+    peaks: NDArray[np.intp], member: NDArray[np.bool_], anchor: NDArray[np.bool_], gap_n: float
+) -> NDArray[np.bool_]:
+    """Per peak: it is a ``member`` in a chain of members, each <= ``gap_n`` samples from the
+    next, that holds at least one ``anchor`` (anchors are members)."""
+    out = np.zeros(peaks.size, dtype=bool)
+    idx = np.flatnonzero(member)
+    if not idx.size:
+        return out
+    chain = np.concatenate([[0], np.cumsum(np.diff(peaks[idx]) > gap_n)])
+    anchored = np.zeros(int(chain[-1]) + 1, dtype=bool)
+    anchored[chain[anchor[idx]]] = True
+    out[idx] = anchored[chain]
+    return out
+
+
 class ImpactRepDetector:
     """``detect(resultant_g, fs_hz=...)`` fills ``reps_`` (heel drops and hops) and
     ``impacts_`` (every impact peak index, reps or not) and returns ``self``."""
@@ -151,6 +171,9 @@ class ImpactRepDetector:
         set_context_s: float = 2.5,
         min_fall_velocity_m_s: float = 0.2,
         fall_window_s: float = 0.3,
+        max_set_horizontal_ratio: float = 0.4,
+        free_fall_g: float = 0.15,
+        slow_landing_s: float = 0.06,
         range_g: float | None = None,
     ) -> None:
         self.min_peak_g = min_peak_g
@@ -180,6 +203,9 @@ class ImpactRepDetector:
         self.set_context_s = set_context_s
         self.min_fall_velocity_m_s = min_fall_velocity_m_s
         self.fall_window_s = fall_window_s
+        self.max_set_horizontal_ratio = max_set_horizontal_ratio
+        self.free_fall_g = free_fall_g
+        self.slow_landing_s = slow_landing_s
         self.range_g = range_g
 
     def detect(
@@ -252,11 +278,23 @@ class ImpactRepDetector:
         p_end = np.clip(p_start + round(self.quiet_window_s * fs_hz), 0, n)
         sd_post = _window_sd(c1, c2, p_start, p_end)
         del c1, c2
+        # a hop's flight is free fall (|a| near 0 g) ending in a sudden landing; a rushed heel
+        # drop's fall is only partly unloaded and the heels meet the ground more slowly: a
+        # shallow low run (min |a| > free_fall_g) with a slow landing (>= slow_landing_s from
+        # its end to the peak) is not a flight
+        w_u = max(1, round(self.unload_window_s * fs_hz))
+        unloaded_min_g = -_window_max(-raw, np.clip(peaks - w_u, 0, n), peaks)
+        not_free_fall = (unloaded_min_g > self.free_fall_g) & (
+            landing_delay_s >= self.slow_landing_s
+        )
+        # (the delay is measured between two samples: one sample period of slack at each end,
+        # or a 26 Hz landing 4 samples = 0.154 s after its flight would fail a 0.15 s limit)
         is_hop = (
             (a[peaks] >= self.min_hop_peak_g)
             & (flight_s >= self.min_flight_s)
-            & (landing_delay_s <= self.max_landing_delay_s)
+            & (landing_delay_s <= self.max_landing_delay_s + 2.0 / fs_hz)
             & (cmax >= self.push_off_g)
+            & ~not_free_fall
         )
         # one landing per flight: later peaks after the same flight are the landing's rebound
         hop_idx = np.flatnonzero(is_hop)
@@ -282,8 +320,6 @@ class ImpactRepDetector:
         # a heel drop is a fall onto the heels: the body is unloaded (|a| well below 1 g) in
         # the moments before the impact. The push up onto the toes, a jerky rise or a bump
         # loads the body from standing (|a| stays near or above 1 g) and is not a drop.
-        w_u = max(1, round(self.unload_window_s * fs_hz))
-        unloaded_min_g = -_window_max(-raw, np.clip(peaks - w_u, 0, n), peaks)
         unloaded = unloaded_min_g <= self.max_unloaded_g
         # ... and the body falls: downward vertical velocity (8 Hz vertical acceleration
         # integrated, high-passed at 0.3 Hz) >= min_fall_velocity_m_s within fall_window_s
@@ -296,35 +332,46 @@ class ImpactRepDetector:
             w_f = max(1, round(self.fall_window_s * fs_hz))
             fall_m_s = _window_max(-vz, np.clip(peaks - w_f, 0, n), peaks + 1)
             del vz
-        drop_like = (
+        fall_like = (
             ~is_hop
             & unloaded
             & (fall_m_s >= self.min_fall_velocity_m_s)
-            & (h_ratio <= self.max_horizontal_ratio)
             & (descent_m <= self.max_descent_m)
             & (a[peaks] >= max(self.min_heel_drop_peak_g, self.min_peak_g))
             & (q_end - q_start > 0)
         )
+        drop_like = fall_like & (h_ratio <= self.max_horizontal_ratio)
+        # a hop landing's later peaks (same flight, within push_window_s) are its rebound: in
+        # a hop set they are unloaded and falling like a drop, so they join no chain below
+        rebound = np.zeros(peaks.size, dtype=bool)
+        hop_idx = np.flatnonzero(is_hop & (fall_m_s >= self.min_fall_velocity_m_s))
+        if hop_idx.size:
+            j = np.searchsorted(peaks[hop_idx], peaks, side="left") - 1
+            prev = hop_idx[np.clip(j, 0, None)]
+            rebound = (
+                (j >= 0)
+                & (flight_start == flight_start[prev])
+                & (peaks - peaks[prev] <= self.push_window_s * fs_hz)
+            )
         is_heel = drop_like & (sd <= self.max_quiet_sd_g) & (sd_post <= self.max_post_sd_g)
         # rushed drops follow each other without a quiet stance in between: next to a drop
         # that passed the quiet tests (within ``set_context_s``), the rhythm of the set is the
         # evidence and the quiet tests are waived
+        # (transitively: a chain of such drops, each within ``set_context_s`` of the next,
+        # holding one that passed; a rushed chest drop pitches the trunk more, so within a
+        # chain the horizontal ratio may reach ``max_set_horizontal_ratio``)
         if self.set_context_s > 0 and is_heel.any():
-            t_heel = peaks[is_heel]
-            j = np.searchsorted(t_heel, peaks)
-            prev_gap = np.where(j > 0, peaks - t_heel[np.clip(j - 1, 0, None)], n)
-            next_gap = np.where(
-                j < t_heel.size, t_heel[np.clip(j, None, t_heel.size - 1)] - peaks, n
-            )
-            near = np.minimum(prev_gap, next_gap) <= self.set_context_s * fs_hz
-            is_heel |= drop_like & near
+            member = fall_like & (h_ratio <= self.max_set_horizontal_ratio) & ~rebound
+            is_heel |= member & _in_chain(peaks, member, is_heel, self.set_context_s * fs_hz)
         # one drop, one impact: a candidate followed within ``push_window_s`` by a higher peak
-        # that is itself preceded by unloading is an early part of that impact
+        # that is itself a fall (unloaded and falling) is an early part of that impact (the
+        # push onto the toes of a quick next rep is unloaded-looking but rises: not a fall)
         if peaks.size > 1:
             nxt_gap = np.diff(peaks) / fs_hz
+            falls = unloaded & (fall_m_s >= self.min_fall_velocity_m_s)
             higher_next = np.zeros(peaks.size, dtype=bool)
             higher_next[:-1] = (
-                (nxt_gap <= self.push_window_s) & (a[peaks[1:]] > a[peaks[:-1]]) & unloaded[1:]
+                (nxt_gap <= self.push_window_s) & (a[peaks[1:]] > a[peaks[:-1]]) & falls[1:]
             )
             is_heel &= ~higher_next
         self.candidates_ = {
