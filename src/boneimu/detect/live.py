@@ -26,9 +26,6 @@ docs/algorithms/rep_quality.md, "Streaming".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from boneimu.detect.events import Rep
 from boneimu.detect.live_base import (
     FLIGHT_G,
     IMPACT_CONTEXT_S,
@@ -56,7 +53,6 @@ from boneimu.detect.live_sts import (
     STS_STEP_S,
     StsSteps,
 )
-from boneimu.detect.quality import QualityConfig
 
 __all__ = [
     "FLIGHT_G",
@@ -84,28 +80,6 @@ __all__ = [
 
 class LiveRepMonitor(ImpactSteps, StsSteps):
     """Incremental rep detection and quality for one exercise on a sample stream."""
-
-    def __init__(
-        self,
-        exercise: str,
-        *,
-        fs_hz: float,
-        window_s: float = 20.0,
-        step_s: float = MIN_ANALYSIS_INTERVAL_S,
-        baseline: object | None = None,
-        config: QualityConfig | None = None,
-        on_rep: Callable[[RepEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            exercise,
-            fs_hz=fs_hz,
-            window_s=window_s,
-            step_s=step_s,
-            baseline=baseline,
-            config=config,
-            on_rep=on_rep,
-        )
-        self._pending: list[Rep] = []  # hops / sit-to-stands detected, not yet decided
 
     def _step(self) -> list[RepEvent]:
         if self.exercise == "sit_to_stand":

@@ -115,6 +115,7 @@ class MonitorBase:
         """Samples passed to the detectors so far (the work the monitor did)."""
         self.analyses = 0
         self.max_window_n = 0
+        self._pending: list[Rep] = []  # hops / sit-to-stands detected, not yet decided
         """The longest window one detector or signal run was given (samples)."""
 
     # ---------------------------------------------------------------- buffers
