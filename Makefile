@@ -22,7 +22,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP_RUN)
 	$(BIN)/boneimu info $(DEMO_RECORDING)
-	$(BIN)/boneimu analyze $(DEMO_RECORDING) --body-mass-kg 68
+	$(BIN)/boneimu analyze $(DEMO_RECORDING) --body-mass-kg 68 --height-m 1.65
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
