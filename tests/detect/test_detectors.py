@@ -336,3 +336,15 @@ def test_set_context_is_a_chain_anchored_by_a_quiet_drop() -> None:
     got = _in_chain(peaks, member, anchor, 250.0)
     assert got.tolist() == [True, True, False, True, False, False]
     assert not _in_chain(peaks, member, anchor, 50.0)[1]
+
+
+def test_a_jerky_hop_stumble_is_not_a_second_rep() -> None:
+    """A jerky hop lands, then stumbles 0.08-0.15 s later (a second, smaller footfall from the
+    same flight). That footfall passed the heel-drop tests on its own and was counted: 24
+    reps for 20 hops in this session before."""
+    from boneimu.analysis import analyze_recording
+    from firmware_sims import simulate_session
+
+    sim = simulate_session("hop:2x10@rushed=0.25,jerky=0.2", placement="waist", seed=3006)
+    res = analyze_recording(sim.recording, expect="hop")
+    assert [s.n_reps for s in res.sets] == [len(s.reps) for s in sim.labels.sets]

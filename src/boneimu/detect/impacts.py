@@ -353,7 +353,24 @@ class ImpactRepDetector:
                 & (flight_start == flight_start[prev])
                 & (peaks - peaks[prev] <= self.push_window_s * fs_hz)
             )
-        is_heel = drop_like & (sd <= self.max_quiet_sd_g) & (sd_post <= self.max_post_sd_g)
+        # and whatever the hop's fall: a peak within push_window_s after a hop landing, from the
+        # same flight, is that landing's stumble or rebound, never a heel drop of its own
+        after_landing = np.zeros(peaks.size, dtype=bool)
+        landed = np.flatnonzero(is_hop)
+        if landed.size:
+            j = np.searchsorted(peaks[landed], peaks, side="left") - 1
+            prev = landed[np.clip(j, 0, None)]
+            after_landing = (
+                (j >= 0)
+                & (flight_start == flight_start[prev])
+                & (peaks - peaks[prev] <= self.push_window_s * fs_hz)
+            )
+        is_heel = (
+            drop_like
+            & (sd <= self.max_quiet_sd_g)
+            & (sd_post <= self.max_post_sd_g)
+            & ~after_landing
+        )
         # rushed drops follow each other without a quiet stance in between: next to a drop
         # that passed the quiet tests (within ``set_context_s``), the rhythm of the set is the
         # evidence and the quiet tests are waived
