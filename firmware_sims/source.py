@@ -1,4 +1,5 @@
-"""Sensor-frame motion sources for firmware models (engineer D's ``MotionSource`` protocol)."""
+"""Sensor-frame motion sources for firmware models (the ``MotionSource`` protocol of
+firmware_sims.ble)."""
 
 from __future__ import annotations
 
